@@ -1,0 +1,43 @@
+# Two commands on a fresh machine with python3 and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SCENARIO ?= scenarios/historical-2024.yaml
+
+.PHONY: run test lint typecheck check bench notebook clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: simulate the historical 2024 drawdown and print its score
+run: $(STAMP)
+	$(BIN)/drawdown run $(SCENARIO)
+
+## test: the whole suite (lint, types, unit, scenario checks, notebooks)
+test: $(STAMP)
+	$(BIN)/ruff check sim tests bench
+	$(BIN)/ruff format --check sim tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests bench
+	$(BIN)/ruff format --check sim tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## bench: speed and memory measurements (not part of the test suite)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## notebook: Jupyter in the project's environment
+notebook: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
