@@ -1,0 +1,452 @@
+"""Monte Carlo runs: many replications of a scenario, in parallel, reproducibly.
+
+Replications are sent to workers in *chunks* (a range of replication indices).
+A worker simulates each replication of its chunk and reduces it at once to a
+compact record (:mod:`sim.records`); the parent places chunks by replication
+index. Since replication *i* draws its random numbers from
+``SeedSequence(seed, spawn_key=(i, ...))`` alone, the numbers are identical for
+any number of workers and any chunk size, and replication *i* replays alone.
+
+Parallelism goes through the standard :class:`concurrent.futures.Executor`
+seam. With ``jobs > 1`` and no ``executor``, a :class:`ProcessPoolExecutor`
+with the ``spawn`` start method is created for the run (spawn starts clean
+interpreters: no inherited threads or locks, and the same behaviour on Linux,
+macOS and Windows; the global start method is never touched). Any other
+executor can be passed, e.g. ``distributed.Client(...).get_executor()``.
+
+Ctrl-C cancels pending chunks, stops the pool and re-raises
+:class:`KeyboardInterrupt`; workers ignore SIGINT so that only the parent
+reacts. A failing replication is re-raised as :class:`ReplicationError`, naming
+its index and seed so that it can be replayed alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sim.records import Layout, ReplicationTable
+from sim.results import Comparison, RunResult, SweepResult
+from sim.scenario import Scenario
+
+ScenarioLike = Scenario | str | os.PathLike[str]
+
+DEFAULT_MAX_REPLICATIONS = 100_000
+"""Cap for ``until_precision`` when the caller gives none."""
+
+_START_METHOD = "spawn"
+
+
+class ReplicationError(RuntimeError):
+    """A replication raised an exception; ``index`` and ``seed`` replay it alone."""
+
+    def __init__(self, index: int, seed: int, message: str, details: str = "") -> None:
+        self.index = index
+        self.seed = seed
+        self.message = message
+        self.details = details
+        super().__init__(
+            f"replication {index} (seed {seed}) failed: {message}; replay it alone with "
+            f"`drawdown trace FILE --replication {index} --seed {seed}`"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:  # exceptions cross process boundaries by pickle
+        return (type(self), (self.index, self.seed, self.message, self.details))
+
+
+def package_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("drawdown-sim")
+    except metadata.PackageNotFoundError:  # a source tree without `pip install`
+        return "0+unknown"
+
+
+# --- the worker side ----------------------------------------------------------
+
+
+def simulate_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> ReplicationTable:
+    """Simulate replications ``start`` … ``stop - 1`` and reduce them to records."""
+    from sim.model import simulate
+
+    layout = Layout.of(scenario)
+    results = []
+    for index in range(start, stop):
+        try:
+            results.append(simulate(scenario, index, seed=seed))
+        except Exception as error:
+            raise ReplicationError(
+                index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
+            ) from error
+    return ReplicationTable.from_results(results, layout)
+
+
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the parent's business (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --- the parent side ----------------------------------------------------------
+
+
+def default_chunk_size(replications: int, jobs: int) -> int:
+    """Small enough to balance the load and update the progress bar, big enough to amortize."""
+    return max(1, min(50, math.ceil(replications / (max(jobs, 1) * 8))))
+
+
+@contextmanager
+def _executor_for(jobs: int, executor: Executor | None) -> Iterator[Executor | None]:
+    """The given executor, a spawn process pool owned by this run, or None (in process)."""
+    if executor is not None:
+        yield executor
+        return
+    if jobs <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(_START_METHOD),
+        initializer=_ignore_interrupts,
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        # Chunks already running would finish before the interpreter exits: stop them now.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _progress_bar(total: int, label: str, progress: bool | None) -> Any:
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="rep",
+        file=sys.stderr,
+        delay=1.0,
+        disable=not show,
+        leave=False,
+        dynamic_ncols=True,
+    )
+
+
+def _simulate_range(
+    scenario: Scenario,
+    seed: int,
+    indices: range,
+    *,
+    chunk_size: int,
+    executor: Executor | None,
+    bar: Any,
+) -> list[ReplicationTable]:
+    chunks = [
+        range(first, min(first + chunk_size, indices.stop))
+        for first in range(indices.start, indices.stop, chunk_size)
+    ]
+    tables: list[ReplicationTable] = []
+    if executor is None:
+        for chunk in chunks:
+            tables.append(simulate_chunk(scenario, seed, chunk.start, chunk.stop))
+            bar.update(len(chunk))
+        return tables
+    futures: dict[Future[ReplicationTable], range] = {
+        executor.submit(simulate_chunk, scenario, seed, chunk.start, chunk.stop): chunk
+        for chunk in chunks
+    }
+    try:
+        for future in as_completed(futures):
+            tables.append(future.result())
+            bar.update(len(futures[future]))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return tables
+
+
+def resolve(
+    scenario_or_path: ScenarioLike,
+    overrides: Sequence[str] = (),
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> tuple[Scenario, str | None]:
+    """The scenario that will run (with ``seed`` and ``replications`` set) and its source file."""
+    if isinstance(scenario_or_path, Scenario):
+        if overrides:
+            raise ValueError("overrides apply to scenario files; pass a path, or edit the Scenario")
+        scenario, source = scenario_or_path, None
+    else:
+        from sim.loader import load_scenario
+
+        source = str(scenario_or_path)
+        scenario = load_scenario(source, overrides)
+    if replications is not None and replications < 1:
+        raise ValueError(f"replications must be ≥ 1 (got {replications})")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be ≥ 0 (got {seed})")
+    simulation = scenario.simulation.model_copy(
+        update={
+            "replications": scenario.simulation.replications
+            if replications is None
+            else replications,
+            "seed": scenario.simulation.seed if seed is None else seed,
+        }
+    )
+    return scenario.model_copy(update={"simulation": simulation}), source
+
+
+def _replications_for_precision(successes: int, trials: int, half_width: float) -> int:
+    """Replications at which the interval should reach ``half_width`` (Agresti–Coull guess)."""
+    from sim.scoring import Z95
+
+    p = (successes + 2) / (trials + 4)
+    return math.ceil(1.05 * Z95 * Z95 * p * (1 - p) / (half_width * half_width))
+
+
+def _run_resolved(
+    scenario: Scenario,
+    source: str | None,
+    *,
+    jobs: int,
+    executor: Executor | None,
+    progress: bool | None,
+    until_precision: float | None,
+    max_replications: int,
+    chunk_size: int | None,
+) -> RunResult:
+    from sim.loader import scenario_digest
+    from sim.scoring import on_time, summarize, wilson_half_width
+
+    started = time.perf_counter()
+    seed = scenario.simulation.seed
+    planned = scenario.simulation.replications
+    workers = jobs if executor is None else max(jobs, 1)
+    chunk = chunk_size or default_chunk_size(planned, workers)
+    tables: list[ReplicationTable] = []
+    done, batches = 0, 0
+    with _progress_bar(planned, scenario.name, progress) as bar:
+        while True:
+            tables += _simulate_range(
+                scenario, seed, range(done, planned), chunk_size=chunk, executor=executor, bar=bar
+            )
+            done, batches = planned, batches + 1
+            if until_precision is None:
+                break
+            table = ReplicationTable.concatenate(tables)
+            successes = int(on_time(table, scenario).sum())
+            if wilson_half_width(successes, done) <= until_precision or done >= max_replications:
+                break
+            wanted = _replications_for_precision(successes, done, until_precision)
+            planned = min(max_replications, max(done + scenario.simulation.replications, wanted))
+            bar.total = planned
+            bar.refresh()
+    table = ReplicationTable.concatenate(tables)
+    if planned != scenario.simulation.replications:
+        simulation = scenario.simulation.model_copy(update={"replications": planned})
+        scenario = scenario.model_copy(update={"simulation": simulation})
+    layout = Layout.of(scenario)
+    summary = summarize(table, scenario, layout, seed=seed)
+    if until_precision is not None:
+        half_width = wilson_half_width(int(on_time(table, scenario).sum()), len(table))
+        summary["precision"] = {
+            "target_half_width": until_precision,
+            "half_width": round(half_width, 5),
+            "reached": half_width <= until_precision,
+            "replications_needed": len(table),
+            "max_replications": max_replications,
+            "batches": batches,
+        }
+    summary["provenance"] = {
+        "scenario": scenario.name,
+        "digest": scenario_digest(scenario),
+        "source": source,
+        "seed": seed,
+        "replications": len(table),
+        "version": package_version(),
+        "jobs": workers,
+        "chunk_size": chunk,
+        "wall_seconds": round(time.perf_counter() - started, 3),
+    }
+    return RunResult(scenario=scenario, table=table, layout=layout, _summary=summary)
+
+
+def run(
+    scenario_or_path: ScenarioLike,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    overrides: Sequence[str] = (),
+    progress: bool | None = None,
+    until_precision: float | None = None,
+    max_replications: int = DEFAULT_MAX_REPLICATIONS,
+    chunk_size: int | None = None,
+) -> RunResult:
+    """Run a scenario (a :class:`Scenario` or a YAML path) many times and score it.
+
+    ``replications`` and ``seed`` default to the scenario's ``simulation`` block;
+    ``overrides`` are ``KEY=VALUE`` strings validated like the file. ``jobs``
+    worker processes (1: in this process) or any ``executor``. ``progress``: a
+    progress bar on stderr after one second (None: only when stderr is a
+    terminal). ``until_precision=H`` adds replications until the Wilson 95 %
+    half-width of P(on time) is at most ``H`` or ``max_replications`` is reached.
+    """
+    if until_precision is not None and not 0 < until_precision < 0.5:
+        raise ValueError(f"until_precision must lie in (0, 0.5) (got {until_precision})")
+    scenario, source = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    with _executor_for(jobs, executor) as pool:
+        return _run_resolved(
+            scenario,
+            source,
+            jobs=jobs,
+            executor=pool,
+            progress=progress,
+            until_precision=until_precision,
+            max_replications=max(max_replications, scenario.simulation.replications),
+            chunk_size=chunk_size,
+        )
+
+
+def compare(
+    scenarios: Sequence[ScenarioLike],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    overrides: Sequence[str] = (),
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+) -> Comparison:
+    """Run scenarios with common random numbers and compare each with the first.
+
+    All scenarios run with the same root seed and replication indices (the
+    first scenario's unless given), so differences come from the scenarios, not
+    from luck; see :mod:`sim.comparison` for the paired statistics.
+    """
+    from sim.comparison import build_comparison
+
+    if not scenarios:
+        raise ValueError("compare needs at least one scenario")
+    resolved = [resolve(item, overrides) for item in scenarios]
+    first = resolved[0][0].simulation
+    common_seed = first.seed if seed is None else seed
+    common_replications = first.replications if replications is None else replications
+    results = []
+    with _executor_for(jobs, executor) as pool:
+        for scenario, source in resolved:
+            scenario, _ = resolve(scenario, replications=common_replications, seed=common_seed)
+            results.append(
+                _run_resolved(
+                    scenario,
+                    source,
+                    jobs=jobs,
+                    executor=pool,
+                    progress=progress,
+                    until_precision=None,
+                    max_replications=common_replications,
+                    chunk_size=chunk_size,
+                )
+            )
+    return build_comparison(tuple(results), seed=common_seed)
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``2,3,{dist: uniform, low: 1, high: 3}`` at top-level commas only.
+
+    Commas inside braces, brackets or quotes belong to one value.
+    """
+    values: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            values.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    values.append("".join(current).strip())
+    return values
+
+
+def sweep(
+    path: str | os.PathLike[str],
+    axes: Mapping[str, Sequence[str]],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    overrides: Sequence[str] = (),
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+) -> SweepResult:
+    """Run every combination of ``axes`` (field → values written as in ``--set``).
+
+    Combinations run in the order of :func:`itertools.product` (the last axis
+    varies fastest), all with the same seed and replication indices.
+    """
+    if not axes:
+        raise ValueError("sweep needs at least one field with values")
+    keys = list(axes)
+    combinations = [
+        tuple(zip(keys, values, strict=True))
+        for values in itertools.product(*(axes[key] for key in keys))
+    ]
+    # Load every combination first, so a bad value is reported before hours of running.
+    resolved = [
+        resolve(
+            Path(path),
+            [*overrides, *(f"{key}={value}" for key, value in combination)],
+            replications=replications,
+            seed=seed,
+        )
+        for combination in combinations
+    ]
+    results = []
+    with _executor_for(jobs, executor) as pool:
+        for scenario, source in resolved:
+            results.append(
+                _run_resolved(
+                    scenario,
+                    source,
+                    jobs=jobs,
+                    executor=pool,
+                    progress=progress,
+                    until_precision=None,
+                    max_replications=scenario.simulation.replications,
+                    chunk_size=chunk_size,
+                )
+            )
+    return SweepResult(
+        axes=tuple((key, tuple(axes[key])) for key in keys),
+        combinations=tuple(combinations),
+        results=tuple(results),
+    )
