@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-
-import numpy as np
 
 
 class Clock:
@@ -106,10 +105,14 @@ def free_of_all(hours: float, *blocked: Blocked) -> float:
 
 
 def poisson_arrivals(
-    rng: np.random.Generator, rate_per_hour: float, begin: float, end: float
+    rng: random.Random, rate_per_hour: float, begin: float, end: float
 ) -> list[float]:
     """Arrival times of a Poisson process of constant rate on ``[begin, end)``."""
-    if rate_per_hour <= 0 or end <= begin:
-        return []
-    count = int(rng.poisson(rate_per_hour * (end - begin)))
-    return sorted(rng.uniform(begin, end, count).tolist())
+    arrivals: list[float] = []
+    if rate_per_hour <= 0:
+        return arrivals
+    moment = begin + rng.expovariate(rate_per_hour)
+    while moment < end:
+        arrivals.append(moment)
+        moment += rng.expovariate(rate_per_hour)
+    return arrivals

@@ -13,17 +13,19 @@ Every draw is clipped to the field's domain afterwards (``[0, 1]`` for
 probabilities, ``≥ 0`` otherwise) so that a wide distribution can never produce
 a negative duration or a probability above one.
 
-Sampling is batched: :class:`Draws` hands out Python floats from blocks drawn
-with one NumPy call, which is several times cheaper than one NumPy call per value.
+Values are drawn one at a time from a :class:`random.Random` stream (see
+``sim.randomness``): a scalar draw costs a fraction of a microsecond, where a
+NumPy call costs a microsecond or more before it draws anything.
 """
 
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # z-score of the 90th percentile of the standard normal distribution.
@@ -46,8 +48,8 @@ class _DistModel(BaseModel):
         """Smallest and largest value the distribution can produce (before clipping)."""
         raise NotImplementedError  # pragma: no cover - overridden
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        raise NotImplementedError  # pragma: no cover - overridden
+    def draw(self, rng: random.Random) -> float:
+        return rng.uniform(self.low, self.high)
 
 
 class Uniform(_DistModel):
@@ -67,8 +69,8 @@ class Uniform(_DistModel):
     def bounds(self) -> tuple[float, float]:
         return self.low, self.high
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.uniform(self.low, self.high, size)
+    def draw(self, rng: random.Random) -> float:
+        return rng.uniform(self.low, self.high)
 
 
 class Triangular(_DistModel):
@@ -92,10 +94,8 @@ class Triangular(_DistModel):
     def bounds(self) -> tuple[float, float]:
         return self.low, self.high
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        if self.low == self.high:
-            return np.full(size, self.low)
-        return rng.triangular(self.low, self.mode, self.high, size)
+    def draw(self, rng: random.Random) -> float:
+        return rng.triangular(self.low, self.high, self.mode)
 
 
 class Normal(_DistModel):
@@ -125,13 +125,11 @@ class Normal(_DistModel):
     def bounds(self) -> tuple[float, float]:
         return (self.mean_, self.mean_) if self.sd == 0 else (0.0, math.inf)
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        values = rng.normal(self.mean_, self.sd, size)
-        negative = values < 0
-        while negative.any():
-            values[negative] = rng.normal(self.mean_, self.sd, int(negative.sum()))
-            negative = values < 0
-        return values
+    def draw(self, rng: random.Random) -> float:
+        while True:  # truncated at 0: redraw negative values
+            value = rng.gauss(self.mean_, self.sd)
+            if value >= 0:
+                return value
 
 
 class LogNormal(_DistModel):
@@ -155,8 +153,8 @@ class LogNormal(_DistModel):
     def bounds(self) -> tuple[float, float]:
         return (self.median, self.median) if self.sigma == 0 else (0.0, math.inf)
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.lognormal(math.log(self.median), self.sigma, size)
+    def draw(self, rng: random.Random) -> float:
+        return rng.lognormvariate(math.log(self.median), self.sigma)
 
 
 class Exponential(_DistModel):
@@ -171,10 +169,8 @@ class Exponential(_DistModel):
     def bounds(self) -> tuple[float, float]:
         return (0.0, 0.0) if self.mean_ == 0 else (0.0, math.inf)
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        if self.mean_ == 0:
-            return np.zeros(size)
-        return rng.exponential(self.mean_, size)
+    def draw(self, rng: random.Random) -> float:
+        return rng.expovariate(1.0 / self.mean_) if self.mean_ > 0 else 0.0
 
 
 class Choice(_DistModel):
@@ -194,23 +190,20 @@ class Choice(_DistModel):
                 raise ValueError("weights must not all be 0")
         return self
 
-    def _probabilities(self) -> np.ndarray | None:
-        if self.weights is None:
-            return None
-        weights = np.asarray(self.weights, dtype=float)
-        return weights / weights.sum()
-
     def mean(self) -> float:
-        probabilities = self._probabilities()
-        if probabilities is None:
-            return float(np.mean(self.values))
-        return float(np.dot(self.values, probabilities))
+        if self.weights is None:
+            return sum(self.values) / len(self.values)
+        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / sum(
+            self.weights
+        )
 
     def bounds(self) -> tuple[float, float]:
         return min(self.values), max(self.values)
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.choice(np.asarray(self.values, dtype=float), size, p=self._probabilities())
+    def draw(self, rng: random.Random) -> float:
+        if self.weights is None:
+            return self.values[rng.randrange(len(self.values))]
+        return rng.choices(self.values, self.weights)[0]
 
 
 DistSpec = Uniform | Triangular | Normal | LogNormal | Exponential | Choice
@@ -240,37 +233,32 @@ def bounds_of(dist: Dist) -> tuple[float, float]:
 
 
 class Draws:
-    """Values of one distribution from one random stream, drawn in blocks.
+    """Values of one distribution from one random stream, clipped to ``[low, high]``.
 
-    ``next()`` returns a Python float clipped to ``[low, high]``. Fixed values
-    consume no random numbers, so making a field deterministic never shifts the
-    numbers another field sees.
+    Fixed values consume no random numbers, so making a field deterministic
+    never shifts the numbers another field sees.
     """
 
-    __slots__ = ("_block", "_buffer", "_draw", "_fixed", "_high", "_low")
+    __slots__ = ("_draw", "_fixed", "_high", "_low")
 
     def __init__(
         self,
         dist: Dist,
-        rng: np.random.Generator | None,
+        rng: random.Random | None,
         *,
         low: float = 0.0,
         high: float = math.inf,
-        block: int = 64,
     ) -> None:
         self._low = low
         self._high = high
-        self._block = block
-        self._buffer: list[float] = []
         self._fixed: float | None = None
-        self._draw: Callable[[int], np.ndarray] | None = None
+        self._draw: Callable[[], float] | None = None
         if isinstance(dist, int | float) or is_fixed(dist):
             self._fixed = min(max(bounds_of(dist)[0], low), high)
         else:
             if rng is None:
                 raise ValueError("a random stream is needed for a non-fixed distribution")
-            spec = dist
-            self._draw = lambda n: spec.sample(rng, n)
+            self._draw = partial(dist.draw, rng)
 
     @property
     def fixed(self) -> float | None:
@@ -280,15 +268,16 @@ class Draws:
     def next(self) -> float:
         if self._fixed is not None:
             return self._fixed
-        if not self._buffer:
-            assert self._draw is not None
-            values = np.clip(self._draw(self._block), self._low, self._high)
-            # Reversed so that pop() hands values out in the order they were drawn.
-            self._buffer = values[::-1].tolist()
-        return self._buffer.pop()
+        assert self._draw is not None
+        value = self._draw()
+        if value < self._low:
+            return self._low
+        if value > self._high:
+            return self._high
+        return value
 
 
-def probability_draws(dist: Dist, rng: np.random.Generator | None) -> Draws:
+def probability_draws(dist: Dist, rng: random.Random | None) -> Draws:
     """Draws of a probability, clipped to [0, 1]."""
     return Draws(dist, rng, low=0.0, high=1.0)
 
@@ -299,14 +288,14 @@ class Chance:
     A fixed probability of 0 never consumes random numbers.
     """
 
-    __slots__ = ("_never", "_probability", "_uniform")
+    __slots__ = ("_probability", "_rng")
 
-    def __init__(self, probability: Dist, rng: np.random.Generator | None) -> None:
-        self._never = is_fixed(probability) and bounds_of(probability)[0] <= 0
-        self._probability = probability_draws(probability, None if self._never else rng)
-        self._uniform = None if self._never else Draws(Uniform(dist="uniform", low=0, high=1), rng)
+    def __init__(self, probability: Dist, rng: random.Random | None) -> None:
+        never = is_fixed(probability) and bounds_of(probability)[0] <= 0
+        self._rng = None if never else rng
+        self._probability = probability_draws(probability, self._rng)
 
     def happens(self) -> bool:
-        if self._uniform is None:
+        if self._rng is None:
             return False
-        return self._uniform.next() < self._probability.next()
+        return self._rng.random() < self._probability.next()

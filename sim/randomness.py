@@ -1,9 +1,10 @@
 """Random streams of one replication: one independent stream per source of randomness.
 
 Replication *i* of a run with root seed *s* draws every random number from
-``SeedSequence(s, spawn_key=(i, source, part))`` where ``source`` is a fixed
-number per kind of uncertainty (below) and ``part`` tells apart the tails,
-airline services and the like. Consequences a planner can rely on:
+streams derived from ``SeedSequence(s, spawn_key=(i,))``: one per
+``(source, part)``, where ``source`` is a fixed number per kind of uncertainty
+(below) and ``part`` tells apart the tails, airline services and the like.
+Consequences a planner can rely on:
 
 - replication *i* replays alone, whatever the number of workers;
 - two scenarios that share structure share random numbers (common random
@@ -17,11 +18,12 @@ The numbering is append-only: renumbering would change every published result.
 from __future__ import annotations
 
 import math
+import random
 from enum import IntEnum
 
 import numpy as np
 
-from sim.distributions import Chance, Dist, Draws, is_fixed
+from sim.distributions import Chance, Dist, Draws, bounds_of, is_fixed
 
 
 class Source(IntEnum):
@@ -42,21 +44,30 @@ class Source(IntEnum):
 
 
 class Streams:
-    """The random streams of one replication, created lazily."""
+    """The random streams of one replication, created lazily.
 
-    __slots__ = ("_generators", "replication", "seed")
+    The replication's ``SeedSequence(seed, spawn_key=(replication,))`` yields a
+    256-bit key once; stream ``(source, part)`` is a Mersenne Twister seeded
+    with that key and its own numbers. Seeding one costs about 5 µs, against
+    about 30 µs for a NumPy generator, and a replication uses some thirty.
+    """
+
+    __slots__ = ("_generators", "_key", "replication", "seed")
 
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = seed
         self.replication = replication
-        self._generators: dict[tuple[int, int], np.random.Generator] = {}
+        root = np.random.SeedSequence(seed, spawn_key=(replication,))
+        self._key = int.from_bytes(root.generate_state(8, np.uint32).tobytes(), "little")
+        self._generators: dict[tuple[int, int], random.Random] = {}
 
-    def rng(self, source: Source, part: int = 0) -> np.random.Generator:
+    def rng(self, source: Source, part: int = 0) -> random.Random:
         key = (int(source), part)
         generator = self._generators.get(key)
         if generator is None:
-            sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replication, *key))
-            generator = np.random.Generator(np.random.PCG64(sequence))
+            if not 0 <= part < 2**32:
+                raise ValueError(f"stream part must be in [0, 2**32) (got {part})")
+            generator = random.Random((self._key << 64) | (int(source) << 32) | part)
             self._generators[key] = generator
         return generator
 
@@ -75,5 +86,5 @@ class Streams:
 
     def chance(self, probability: Dist, source: Source, part: int = 0) -> Chance:
         """Yes/no events of the given probability, from this source's stream."""
-        fixed_zero = is_fixed(probability) and float(Draws(probability, None).next()) <= 0
-        return Chance(probability, None if fixed_zero else self.rng(source, part))
+        never = is_fixed(probability) and bounds_of(probability)[0] <= 0
+        return Chance(probability, None if never else self.rng(source, part))
