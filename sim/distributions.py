@@ -49,7 +49,7 @@ class _DistModel(BaseModel):
         raise NotImplementedError  # pragma: no cover - overridden
 
     def draw(self, rng: random.Random) -> float:
-        return rng.uniform(self.low, self.high)
+        raise NotImplementedError  # pragma: no cover - overridden
 
 
 class Uniform(_DistModel):

@@ -235,6 +235,7 @@ def _cargo_ready_hours(
             packed_lines.append(i)
     if not packed_lines:
         return ready
+    assert packing is not None
     horizon = 24.0 * scenario.simulation.horizon_days
     day_begin, day_rate, day_done = 0.0, packing.next(), 0.0  # positions packed today so far
     for i in packed_lines:
