@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sim.commands import PLANNER_VERBS  # run, compare, sweep, check, trace
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def add_schema(verbs: Any) -> None:
 REGISTRATIONS: list[Callable[[Any], None]] = [
     add_validate,
     add_schema,
+    *PLANNER_VERBS,
 ]
 
 

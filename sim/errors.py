@@ -33,13 +33,22 @@ class _NoValue:
 
 NO_VALUE: Final = _NoValue()
 
+
+class Verbatim(str):
+    """A value shown exactly as written in the file (a number too large to read)."""
+
+    __slots__ = ()
+
+
 # Long values (a whole mapping, a 5 MB string) are cut so that a message stays one line.
 _MAX_VALUE_CHARS = 60
 
 
 def show_value(value: Any) -> str:
     """A value written the way it would appear in YAML, shortened to one line."""
-    if value is None:
+    if isinstance(value, Verbatim):
+        text = str(value)
+    elif value is None:
         text = "null"
     elif isinstance(value, bool):
         text = "true" if value else "false"

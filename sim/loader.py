@@ -235,7 +235,7 @@ def _finish(raw: _Raw, source: str, stem: str | None) -> Scenario:
         if not problems:
             return scenario
     # File order (a base's problems after the file's own) reads best in an editor.
-    problems.sort(key=lambda problem: (problem.file != source, problem.file or "", problem.line or 0))
+    problems.sort(key=lambda item: (item.file != source, item.file or "", item.line or 0))
     raise ScenarioError(problems)
 
 

@@ -217,9 +217,12 @@ def _reword(error: _Error) -> tuple[str, bool]:
     }
     if kind in bounds:
         sign, name = bounds[kind]
-        return f"must be {sign} {ctx.get(name)}", True
+        limit = ctx.get(name)
+        shown = f"{limit:g}" if isinstance(limit, float) else str(limit)
+        return f"must be {sign} {shown}", True
     if kind == "literal_error":
-        return f"must be one of: {_literal_choices(str(ctx.get('expected', '')))}", True
+        choices = _literal_choices(str(ctx.get("expected", "")))
+        return (f"must be one of: {choices}" if ", " in choices else f"must be {choices}"), True
     if kind in ("too_long", "too_short", "string_too_long", "string_too_short"):
         many = "at most" if kind.endswith("long") else "at least"
         limit = ctx.get("max_length" if kind.endswith("long") else "min_length")

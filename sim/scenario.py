@@ -24,9 +24,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.distributions import Dist, bounds_of
 
@@ -107,6 +109,28 @@ MONTHS: tuple[Month, ...] = (
 def end_of_day(day: dt.date) -> dt.datetime:
     """The instant a bare-date limit stands for: 00:00 of the next day."""
     return dt.datetime(day.year, day.month, day.day) + dt.timedelta(days=1)
+
+
+def located_errors(
+    title: str, errors: list[tuple[tuple[str | int, ...], str, Any]]
+) -> ValidationError:
+    """Several cross-field problems, each at the field a planner must change.
+
+    A validator that raises ``ValueError`` puts its one message on the whole model;
+    raising this instead lets pydantic report each problem at its own field
+    (``milestones[1].by``), relative to the model being validated.
+    """
+    return ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=loc,
+                input=value,
+            )
+            for loc, message, value in errors
+        ],
+    )
 
 
 class Model(BaseModel):
@@ -215,9 +239,12 @@ class Airlift(Model):
     @model_validator(mode="after")
     def _seats_consistent(self) -> Airlift:
         if self.seats_with_cargo > self.seats:
-            raise ValueError(
-                "seats_with_cargo must be ≤ seats "
-                f"(got seats_with_cargo={self.seats_with_cargo}, seats={self.seats})"
+            message = (
+                f"must be ≤ seats (got seats_with_cargo={self.seats_with_cargo}, "
+                f"seats={self.seats})"
+            )
+            raise located_errors(
+                "Airlift", [(("seats_with_cargo",), message, self.seats_with_cargo)]
             )
         return self
 
@@ -263,9 +290,8 @@ class CommercialService(Model):
     @model_validator(mode="after")
     def _window(self) -> CommercialService:
         if self.from_ is not None and self.until is not None and self.until < self.from_:
-            raise ValueError(
-                f"until must not be before from (got from={self.from_}, until={self.until})"
-            )
+            message = f"must not be before from (got from={self.from_}, until={self.until})"
+            raise located_errors("CommercialService", [(("until",), message, str(self.until))])
         return self
 
     @property
@@ -362,23 +388,27 @@ class Scenario(Model):
 
     @model_validator(mode="after")
     def _cross_field(self) -> Scenario:
-        problems: list[str] = []
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
         if end_of_day(self.deadline) <= self.start:
-            problems.append(
-                f"deadline must be on or after the start day (got start={_iso(self.start)}, "
+            message = (
+                f"must be on or after the start day (got start={_iso(self.start)}, "
                 f"deadline={self.deadline})"
             )
-        for milestone in self.milestones:
+            problems.append((("deadline",), message, str(self.deadline)))
+        seen: set[str] = set()
+        for index, milestone in enumerate(self.milestones):
             if milestone.by > self.deadline:
-                problems.append(
+                message = (
                     f"milestone {milestone.name!r} is after the deadline "
                     f"(got by={milestone.by}, deadline={self.deadline})"
                 )
-        names = [milestone.name for milestone in self.milestones]
-        if len(set(names)) != len(names):
-            problems.append("milestone names must be unique")
+                problems.append((("milestones", index, "by"), message, str(milestone.by)))
+            if milestone.name in seen:
+                message = f"milestone names must be unique (got {milestone.name!r} twice)"
+                problems.append((("milestones", index, "name"), message, milestone.name))
+            seen.add(milestone.name)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise located_errors("Scenario", problems)
         return self
 
     # Derived views used by the model and the reports.

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sim.errors import NO_VALUE, Problem, ScenarioError
+from sim.errors import NO_VALUE, Problem, ScenarioError, Verbatim
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -215,7 +215,7 @@ class _Converter:
             return text
         pattern = dict(_PLAIN_RESOLVERS)[node.tag]
         if not pattern.fullmatch(text):  # an explicit tag on a value that does not fit it
-            self.refuse(path, _line(node), f"is not a valid {_short_tag(node.tag)}", text)
+            self.refuse(path, _line(node), f"is not a valid {_short_tag(node.tag)}", Verbatim(text))
             return None
         if node.tag == NULL:
             return None
@@ -225,7 +225,10 @@ class _Converter:
             digits = text.lstrip("+-").replace("_", "")
             if len(digits) > MAX_INT_DIGITS:
                 self.refuse(
-                    path, _line(node), f"integer has more than {MAX_INT_DIGITS} digits", text
+                    path,
+                    _line(node),
+                    f"integer has more than {MAX_INT_DIGITS} digits",
+                    Verbatim(text),
                 )
                 return None
             return int(digits) * (-1 if text.startswith("-") else 1)
@@ -236,7 +239,7 @@ class _Converter:
             return -math.inf if text.startswith("-") else math.inf
         number = float(text.replace("_", ""))
         if math.isinf(number):
-            self.refuse(path, _line(node), "number is too large", text)
+            self.refuse(path, _line(node), "number is too large", Verbatim(text))
             return None
         return number
 
