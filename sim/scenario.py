@@ -407,6 +407,22 @@ class Scenario(Model):
                 message = f"milestone names must be unique (got {milestone.name!r} twice)"
                 problems.append((("milestones", index, "name"), message, milestone.name))
             seen.add(milestone.name)
+        airlift = self.airlift
+        if airlift is not None and airlift.tails > 0:
+            # A unit that can never fit an aircraft would make tails fly empty to the horizon.
+            for index, line in enumerate(self.cargo):
+                if line.count and line.positions > airlift.positions:
+                    message = (
+                        f"a unit takes {line.positions} pallet positions but the aircraft "
+                        f"has {airlift.positions}"
+                    )
+                    problems.append((("cargo", index, "positions"), message, line.positions))
+                if line.count and line.weight_kg > airlift.payload_kg:
+                    message = (
+                        f"a unit weighs {line.weight_kg:g} kg but the aircraft payload is "
+                        f"{airlift.payload_kg:g} kg"
+                    )
+                    problems.append((("cargo", index, "weight_kg"), message, line.weight_kg))
         if problems:
             raise located_errors("Scenario", problems)
         return self
