@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +186,12 @@ def _apply_override(raw: _Raw, item: str) -> None:
                 message = f"unknown field {part!r} (allowed: {', '.join(allowed)})"
                 raise _file_problem(source, message + did_you_mean(part, allowed))
         annotation = child_type(annotation, part)
-    document = parse_yaml(text, source)
+    try:
+        document = parse_yaml(text, source)
+    except ScenarioError as error:  # one-line values: a line number would only confuse
+        raise ScenarioError([replace(problem, line=None) for problem in error.problems]) from None
     if document.problems:
-        raise ScenarioError(document.problems)
+        raise ScenarioError([replace(problem, line=None) for problem in document.problems])
     container: Any = raw.data
     for index, part in enumerate(path[:-1]):
         following = path[index + 1]
@@ -243,8 +246,14 @@ def _resolve(text: str, source: str, directory: Path, overrides: Sequence[str]) 
     raw = _apply_extends(
         _parse_mapping(text, source), directory, source, ((Path(source).resolve(), source),)
     )
+    problems: list[Problem] = []
     for item in overrides:
-        _apply_override(raw, item)
+        try:
+            _apply_override(raw, item)
+        except ScenarioError as error:  # report every bad --set, not just the first
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
     return raw
 
 
