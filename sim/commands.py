@@ -164,10 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     results: list[RunResult] = []
     table_on_stdout = not args.quiet and args.json != "-" and args.csv != "-"
     for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
-        del scenario  # loaded above to report every file's problems before running any
         result = run(
-            path,
-            overrides=args.overrides,
+            scenario,
+            source=path,
             replications=args.replications,
             seed=args.seed,
             jobs=args.jobs,
@@ -264,10 +263,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.runner import compare
 
     _check_output_path(args.json, args)
-    load_scenarios(args)  # every file's problems at once, before any run
     comparison = compare(
-        scenario_paths(args),
-        overrides=args.overrides,
+        load_scenarios(args),
+        sources=scenario_paths(args),
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
@@ -385,8 +383,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(render_check(path, []), end="")
             continue
         result = run(
-            path,
-            overrides=args.overrides,
+            scenario,
+            source=path,
             replications=args.replications,
             seed=args.seed,
             jobs=args.jobs,
@@ -442,7 +440,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if result.completion_hours is None:
         ending = f"unfinished ({result.unfinished_reason})"
     else:
-        ending = f"complete at {scenario.moment(result.completion_hours).isoformat(sep=' ')}"
+        moment = scenario.moment(result.completion_hours).isoformat(sep=" ", timespec="minutes")
+        ending = f"complete at {moment}"
     print(f"replication {args.replication}, seed {seed}: {ending}; {len(events)} events")
     return 0
 

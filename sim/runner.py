@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -93,6 +94,20 @@ def simulate_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> Repl
     return ReplicationTable.from_results(results, layout)
 
 
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT for a moment (only the main thread may touch signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: a handler installed outside Python; leave it
+            signal.signal(signal.SIGINT, previous)
+
+
 def _ignore_interrupts() -> None:
     """Worker initializer: Ctrl-C is the parent's business (it stops the pool)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -120,6 +135,12 @@ def _executor_for(jobs: int, executor: Executor | None) -> Iterator[Executor | N
         mp_context=multiprocessing.get_context(_START_METHOD),
         initializer=_ignore_interrupts,
     )
+    with _interrupts_ignored():
+        # Start every worker now, with Ctrl-C ignored from birth: a worker interrupted
+        # while still importing NumPy would print a traceback. (Spawned children inherit
+        # an ignored SIGINT, and Python leaves it ignored.)
+        for _ in range(jobs):
+            pool.submit(int)
     try:
         yield pool
     except BaseException:
@@ -300,6 +321,7 @@ def run(
     until_precision: float | None = None,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
     chunk_size: int | None = None,
+    source: str | None = None,
 ) -> RunResult:
     """Run a scenario (a :class:`Scenario` or a YAML path) many times and score it.
 
@@ -309,14 +331,15 @@ def run(
     progress bar on stderr after one second (None: only when stderr is a
     terminal). ``until_precision=H`` adds replications until the Wilson 95 %
     half-width of P(on time) is at most ``H`` or ``max_replications`` is reached.
+    ``source`` names the file a :class:`Scenario` was loaded from (for provenance).
     """
     if until_precision is not None and not 0 < until_precision < 0.5:
         raise ValueError(f"until_precision must lie in (0, 0.5) (got {until_precision})")
-    scenario, source = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    scenario, path = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
     with _executor_for(jobs, executor) as pool:
         return _run_resolved(
             scenario,
-            source,
+            path or source,
             jobs=jobs,
             executor=pool,
             progress=progress,
@@ -336,12 +359,14 @@ def compare(
     overrides: Sequence[str] = (),
     progress: bool | None = None,
     chunk_size: int | None = None,
+    sources: Sequence[str | None] = (),
 ) -> Comparison:
     """Run scenarios with common random numbers and compare each with the first.
 
     All scenarios run with the same root seed and replication indices (the
     first scenario's unless given), so differences come from the scenarios, not
-    from luck; see :mod:`sim.comparison` for the paired statistics.
+    from luck; see :mod:`sim.comparison` for the paired statistics. ``sources``
+    name the files that :class:`Scenario` objects were loaded from (provenance).
     """
     from sim.comparison import build_comparison
 
@@ -353,12 +378,12 @@ def compare(
     common_replications = first.replications if replications is None else replications
     results = []
     with _executor_for(jobs, executor) as pool:
-        for scenario, source in resolved:
+        for position, (scenario, path) in enumerate(resolved):
             scenario, _ = resolve(scenario, replications=common_replications, seed=common_seed)
             results.append(
                 _run_resolved(
                     scenario,
-                    source,
+                    path or (sources[position] if position < len(sources) else None),
                     jobs=jobs,
                     executor=pool,
                     progress=progress,
