@@ -302,9 +302,36 @@ def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Shown by editors on hover; the full meaning is in docs/scenario-reference.md.
+_DESCRIPTIONS = {
+    "schema_version": "Scenario format version: 1.",
+    "name": "Short identifier; defaults to the file's stem.",
+    "title": "Title for people.",
+    "description": "Description for people.",
+    "extends": "Base scenario (path relative to this file); mappings merge key by key, "
+    "lists and scalars replace. name, title, description and expect are not inherited.",
+    "start": "Clock zero of the simulation, local Niamey time (e.g. 2024-05-20T00:00).",
+    "deadline": "Everything must be out by the end of this day (e.g. 2024-09-15).",
+    "milestones": "Interim checks: fraction of personnel / cargo out by the end of a day.",
+    "base": "The departure airfield (Air Base 101).",
+    "personnel": "Cohorts of people to move.",
+    "cargo": "Lines of equipment to move.",
+    "airlift": "The military aircraft (C-17) cycling between Base 101 and the offload station.",
+    "clearance": "The host nation's landing clearances for military aircraft.",
+    "commercial": "Scheduled airline departures usable by personnel.",
+    "weather": "Airfield closures.",
+    "policy": "Loading rules.",
+    "simulation": "Replications, seed and horizon.",
+    "expect": "Regression expectations that `drawdown check` verifies.",
+    "observed": "Points of the historical record, for calibration and plots.",
+}
+
+
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors (``drawdown schema``)."""
     schema = Scenario.model_json_schema(by_alias=True)
+    for key, description in _DESCRIPTIONS.items():
+        schema["properties"][key]["description"] = description
     # `name` defaults to the file's stem, so an editor must not demand it.
     schema["required"] = [key for key in schema.get("required", []) if key != "name"]
     return {
