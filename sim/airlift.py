@@ -93,7 +93,9 @@ def c17_sortie_cycle(
                 wake = inventory.next_ready_after(env.now + leg) - leg
                 waits: list[simpy.Event] = [drawdown.changed]
                 if wake < math.inf:
-                    waits.append(env.timeout(max(0.0, wake - env.now)))
+                    # At least a hair later: (ready - leg) + leg can round below ``ready``,
+                    # and a zero wait would then repeat forever.
+                    waits.append(env.timeout(max(_EPSILON, wake - env.now)))
                 yield env.any_of(waits)
                 continue
 
@@ -132,6 +134,10 @@ def c17_sortie_cycle(
         spot = base.parking.request()
         yield spot
         counters.parking_wait_hours += env.now - arrived
+        if env.now > arrived:
+            # Held off for a spot: the runway may have closed, a suspension begun
+            # or midnight passed meanwhile, so the landing checks apply again.
+            planned = yield from _land(env, drawdown, actor, planned)
         drawdown.log(actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
         landed = env.now
         team = base.loading_teams.request()
@@ -153,6 +159,7 @@ def c17_sortie_cycle(
             )
             yield env.timeout(load_hours.next())
             base.loading_teams.release(team)
+            drawdown.log(actor, "finishes loading")
 
         ground_hours = service_hours.next()
         if breaks_down.happens():
@@ -185,6 +192,10 @@ def c17_sortie_cycle(
         approved = drawdown.ask_clearance(actor, tail)
         ready_at = env.now + turnaround_hours.next()
 
+    if committed:
+        # Stopped before flying the sortie it was counted for: free that work for others.
+        drawdown.committed_tails -= 1
+        drawdown.signal_changed()
     drawdown.tail_stopped(actor)
 
 
@@ -218,7 +229,9 @@ def _land(
             office.cancel_landing(booked)
             booked = office.first_free_landing_day(now)
             if booked == math.inf:
-                booked = now  # beyond the horizon: the run ends before it matters
+                # No slot left before the horizon: hold until the horizon ends the run
+                # (landing now would break the day's cap).
+                yield env.event()
             office.book_landing(booked)
             if booked > now:
                 counters.landing_slot_wait_hours += booked - now
