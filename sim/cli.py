@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.commands import PLANNER_VERBS  # run, compare, sweep, check, trace
 from sim.errors import ScenarioError
+from sim.report import add_report  # the HTML report (matplotlib imported lazily)
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -176,6 +177,7 @@ REGISTRATIONS: list[Callable[[Any], None]] = [
     add_validate,
     add_schema,
     *PLANNER_VERBS,
+    add_report,
 ]
 
 

@@ -160,6 +160,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_output_path(args.csv, args)
     if args.json == "-" and args.csv == "-":
         raise _UsageError("--json and --csv cannot both go to stdout")
+    if args.svg and args.plots is None:
+        raise _UsageError("--svg goes with --plots DIR")
     scenarios = load_scenarios(args)  # every file's problems at once, before any run
     results: list[RunResult] = []
     table_on_stdout = not args.quiet and args.json != "-" and args.csv != "-"
@@ -184,6 +186,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         _write(args.json, _dumps(payload))
     if args.csv is not None:
         _write(args.csv, _csv_of(results))
+    if args.plots is not None:
+        from sim.plots import save_figures
+
+        for result in results:
+            save_figures(result, args.plots, svg=args.svg)
     failed = 0
     if args.fail_under is not None:
         for result in results:
@@ -233,6 +240,10 @@ def add_run(verbs: Any) -> None:
     add_scenario_arguments(parser, many=True)
     _run_options(parser)
     parser.add_argument("--csv", metavar="PATH", help="one row per replication to PATH (- stdout)")
+    parser.add_argument(
+        "--plots", metavar="DIR", help="write the figures as DIR/<scenario>-<figure>.png"
+    )
+    parser.add_argument("--svg", action="store_true", help="with --plots: SVG files as well")
     parser.add_argument(
         "--fail-under",
         type=_fraction(low_open=False),

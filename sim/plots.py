@@ -218,7 +218,8 @@ def burndown(result: RunResult, ax: Axes | None = None, *, measure: str = "perso
             label="observed (public reports)",
             zorder=7,
         )
-    ax.set_ylim(0, total * 1.05 if total > 0 else 1)
+    # A little room below zero so that milestone markers at zero stay visible.
+    ax.set_ylim(-0.03 * total if total > 0 else 0, total * 1.05 if total > 0 else 1)
     ax.set_ylabel(ylabel)
     ax.set_title(f"{scenario.name}: {noun} remaining at Base 101 ({result.replications} runs)")
     ax.grid(True, color=LIGHT_GREY, linewidth=0.6)
@@ -288,9 +289,8 @@ def completion_distribution(result: RunResult, ax: Axes | None = None) -> Axes:
         ax.set_xlim(edge_dates[0], edge_dates[-1])
         lines, labels = ax.get_legend_handles_labels()
         twin_lines, twin_labels = twin.get_legend_handles_labels()
-        ax.legend(
-            lines + twin_lines, labels + twin_labels, loc="upper left", fontsize=8.5, framealpha=0.9
-        )
+        ax.legend(lines + twin_lines, labels + twin_labels, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8.5, frameon=False)  # fmt: skip
     _deadline(ax, deadline_end, label=False)
     low_ci, high_ci = summary["p_on_time_ci95"]
     top = ax.figure.axes[-1] if finished.size else ax  # the twin is drawn last: text stays on top
