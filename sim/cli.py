@@ -170,6 +170,46 @@ def add_schema(verbs: Any) -> None:
     )
 
 
+# --- calibrate ----------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import calibrate, render_calibration
+    from sim.commands import _check_output_path, _write
+
+    _check_output_path(args.json, args)
+    try:
+        result = calibrate(
+            args.file,
+            overrides=args.overrides,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+        )
+    except ValueError as error:  # no observed: points
+        print(f"drawdown calibrate: error: {error}", file=sys.stderr)
+        return 2
+    if args.json is not None:
+        _write(args.json, result.to_json())
+    if args.json != "-" and not args.quiet:
+        print(render_calibration(result), end="")
+    return 0
+
+
+def add_calibrate(verbs: Any) -> None:
+    from sim.commands import _guarded, _run_options
+
+    parser = add_verb(
+        verbs,
+        "calibrate",
+        _guarded(cmd_calibrate),
+        help="compare a scenario's replications with its observed: points from the record",
+        examples=["drawdown calibrate scenarios/historical-2024.yaml -n 1000 -j 2"],
+    )
+    add_scenario_arguments(parser)
+    _run_options(parser)
+
+
 # --- main ---------------------------------------------------------------------
 
 # Every verb's registration function, in the order `drawdown --help` lists them.
@@ -178,6 +218,7 @@ REGISTRATIONS: list[Callable[[Any], None]] = [
     add_schema,
     *PLANNER_VERBS,
     add_report,
+    add_calibrate,
 ]
 
 
