@@ -1,0 +1,25 @@
+"""Parallel speed-up: the same run with one and with two worker processes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import sim
+
+
+def comparable(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without what legitimately differs between equal runs (time, workers)."""
+    provenance = dict(summary["provenance"])
+    for key in ("wall_seconds", "jobs", "chunk_size"):
+        provenance.pop(key, None)
+    return {**summary, "provenance": provenance}
+
+
+def timed_run(path: Path, replications: int, jobs: int) -> tuple[float, dict[str, Any], Any]:
+    """(wall s including the pool's start-up, comparable summary, completion hours)."""
+    started = time.perf_counter()
+    result = sim.run(path, replications=replications, jobs=jobs, progress=False)
+    wall = time.perf_counter() - started
+    return wall, comparable(result.summary), result.completion_hours
