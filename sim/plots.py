@@ -552,6 +552,10 @@ def compare_completion(results: Comparison | Sequence[RunResult], ax: Axes | Non
                 ax.annotate("P90 unfinished", (_x(stop), row), xytext=(4, 0),
                             textcoords="offset points", va="center", fontsize=8,
                             color=VERMILLION)  # fmt: skip
+        else:
+            ax.annotate("most runs unfinished within the horizon", (0.01, row),
+                        xycoords=("axes fraction", "data"), va="center", fontsize=8.5,
+                        color=VERMILLION)  # fmt: skip
         if math.isfinite(p50):
             ax.plot([_x(run.scenario.moment(p50))], [row], "o", color=BLUE, markersize=8,
                     label="P50 (median)" if row == 0 else None)  # fmt: skip
