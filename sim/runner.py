@@ -28,7 +28,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -95,17 +94,22 @@ def simulate_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> Repl
 
 
 @contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """Ignore SIGINT for a moment (only the main thread may touch signal handlers)."""
-    if threading.current_thread() is not threading.main_thread():
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back for a moment: a SIGINT arriving meanwhile is delivered afterwards.
+
+    Processes started meanwhile inherit SIGINT blocked (the signal mask survives
+    fork and exec), so a worker cannot be interrupted while still importing NumPy,
+    before its initializer ignores SIGINT. Not available on Windows: there the
+    initializer alone protects workers.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        if previous is not None:  # None: a handler installed outside Python; leave it
-            signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _ignore_interrupts() -> None:
@@ -135,19 +139,21 @@ def _executor_for(jobs: int, executor: Executor | None) -> Iterator[Executor | N
         mp_context=multiprocessing.get_context(_START_METHOD),
         initializer=_ignore_interrupts,
     )
-    with _interrupts_ignored():
-        # Start every worker now, with Ctrl-C ignored from birth: a worker interrupted
-        # while still importing NumPy would print a traceback. (Spawned children inherit
-        # an ignored SIGINT, and Python leaves it ignored.)
+    with _interrupts_held():
+        # Start every worker now, deaf to Ctrl-C from birth: a worker interrupted while
+        # still importing NumPy would print a traceback. (The pool starts one worker per
+        # submitted task until it has `jobs` of them.)
         for _ in range(jobs):
             pool.submit(int)
     try:
         yield pool
     except BaseException:
+        # Chunks already running would be finished before the interpreter may exit: stop
+        # the workers now. (`_processes` is private, and emptied by shutdown: read it first.)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        # Chunks already running would finish before the interpreter exits: stop them now.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+        for worker in workers:
+            worker.terminate()
         raise
     pool.shutdown(wait=True)
 

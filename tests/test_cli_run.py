@@ -1,0 +1,281 @@
+"""The planner's verbs: run, compare, sweep, check, trace — output and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from runner_scenarios import DETERMINISTIC, RANDOM, write
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXPECT_HELD = """\
+expect:
+  p_on_time: {min: 1.0}
+  completion_p50: {after: 2024-06-01T21:00, before: 2024-06-01T23:00}
+  verdict: on track
+  unfinished: {max: 0}
+  milestones: {half the people: {min: 1.0}}
+"""
+EXPECT_FAILED = """\
+expect:
+  p_on_time: {min: 1.0}
+  completion_p50: {before: 2024-06-01T21:00}
+  milestones: {nobody: {min: 0.5}}
+"""
+
+
+@pytest.fixture
+def deterministic(tmp_path: Path) -> Path:
+    return write(tmp_path, "deterministic.yaml", DETERMINISTIC)
+
+
+@pytest.fixture
+def random_yaml(tmp_path: Path) -> Path:
+    return write(tmp_path, "random.yaml", RANDOM)
+
+
+def drawdown(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- run ------------------------------------------------------------------------
+
+
+def test_run_prints_a_readable_summary(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    code, out, err = drawdown(capsys, "run", deterministic)
+    assert code == 0
+    assert "deterministic: ON TRACK — P(on time) 100.0 %" in out
+    assert "P50   2024-06-01 22:00  +2.1 d" in out
+    assert "half the people" in out
+    assert err == ""
+
+
+def test_run_json_on_stdout_is_pure_json(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, random_yaml: Path
+) -> None:
+    code, out, _ = drawdown(capsys, "run", deterministic, "--json")
+    assert code == 0
+    assert json.loads(out)["completion"]["p50"] == "2024-06-01T22:00"
+    code, out, _ = drawdown(capsys, "run", deterministic, random_yaml, "-n", "3", "--json")
+    assert [item["scenario"] for item in json.loads(out)] == ["deterministic", "random"]
+
+
+def test_run_json_in_a_subprocess_is_pure_json_even_with_workers(random_yaml: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "sim", "run", str(random_yaml), "-n", "6", "-j", "2", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["replications"] == 6
+
+
+def test_run_writes_json_and_csv_files(
+    capsys: pytest.CaptureFixture[str], random_yaml: Path, tmp_path: Path
+) -> None:
+    code, out, _ = drawdown(
+        capsys, "run", random_yaml, "-n", "5", "--seed", "9",
+        "--json", tmp_path / "run.json", "--csv", tmp_path / "run.csv",
+    )  # fmt: skip
+    assert code == 0
+    assert "random:" in out  # the table still goes to stdout
+    summary = json.loads((tmp_path / "run.json").read_text())
+    assert summary["seed"] == 9
+    assert summary["provenance"]["source"] == str(random_yaml)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "run.csv").read_text())))
+    assert len(rows) == 5
+
+
+def test_same_seed_same_json_for_any_jobs(
+    capsys: pytest.CaptureFixture[str], random_yaml: Path
+) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        code, out, _ = drawdown(capsys, "run", random_yaml, "-n", "8", "-j", jobs, "--json")
+        assert code == 0
+        summary = json.loads(out)
+        for key in ("wall_seconds", "jobs", "chunk_size"):
+            del summary["provenance"][key]
+        outputs.append(summary)
+    assert outputs[0] == outputs[1]
+
+
+def test_fail_under_is_a_gate(capsys: pytest.CaptureFixture[str], deterministic: Path) -> None:
+    assert drawdown(capsys, "run", deterministic, "-q", "--fail-under", "1")[0] == 0
+    # Legs of 30 h: the second sortie takes off at 30 + 2 + 30 + 3 + 30 + 2 = 97 h, after
+    # the deadline end (72 h).
+    code, out, err = drawdown(capsys, "run", deterministic, "-q", "--set",
+                              "airlift.leg_hours=30", "--fail-under", "0.5")  # fmt: skip
+    assert code == 1
+    assert out == ""
+    assert "P(on time) 0.0000 is under 0.5" in err
+
+
+def test_set_errors_are_as_clear_as_file_errors(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path
+) -> None:
+    code, out, err = drawdown(capsys, "run", deterministic, "--set", "airlift.tails=-2")
+    assert (code, out) == (2, "")
+    assert err == "--set airlift.tails=-2: airlift.tails: must be ≥ 0 (got -2)\n"
+    bad = write(tmp_path, "bad.yaml", DETERMINISTIC.replace("tails: 1", "tails: -2"))
+    code, _, err = drawdown(capsys, "run", bad, tmp_path / "missing.yaml")
+    assert code == 2
+    assert f"{bad}:12: airlift.tails: must be ≥ 0 (got -2)" in err
+    assert "missing.yaml" in err  # every file's problems, not just the first
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["-n", "0"], ["-j", "x"], ["--fail-under", "2"], ["--until-precision", "0.9"],
+     ["--json", "other.yaml"]],
+)  # fmt: skip
+def test_run_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, argv: list[str]
+) -> None:
+    code, out, err = drawdown(capsys, "run", deterministic, *argv)
+    assert code == 2
+    assert out == ""
+    assert "error" in err
+
+
+def test_a_crashed_replication_exits_3_naming_it(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.model
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("model bug")
+
+    monkeypatch.setattr(sim.model, "simulate", crash)
+    code, _, err = drawdown(capsys, "run", deterministic)
+    assert code == 3
+    assert "replication 0 (seed 1) failed: RuntimeError: model bug" in err
+
+
+def test_interrupt_exits_130_without_a_traceback(random_yaml: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "run", str(random_yaml), "-n", "1000000", "-j", "2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # Ctrl-C reaches the whole process group: so does this
+    )  # fmt: skip
+    try:
+        time.sleep(2.5)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:  # never leave a million-replication run behind
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert "interrupted" in err
+    assert out == ""
+
+
+# --- compare, sweep -------------------------------------------------------------
+
+
+def test_compare_ranks_with_paired_differences(
+    capsys: pytest.CaptureFixture[str], random_yaml: Path, tmp_path: Path
+) -> None:
+    more = write(tmp_path, "more.yaml", RANDOM.replace("tails: 1", "tails: 3").replace(
+        "name: random", "name: more"))  # fmt: skip
+    code, out, _ = drawdown(capsys, "compare", random_yaml, more, "-n", "10")
+    assert code == 0
+    ranking = [line.split()[1] for line in out.splitlines() if line.startswith("     ")]
+    assert ranking == ["more", "random"]
+    assert "common seed 3" in out
+    code, out, _ = drawdown(capsys, "compare", random_yaml, more, "-n", "10", "--json")
+    assert json.loads(out)["baseline"] == "random"
+    assert drawdown(capsys, "compare", random_yaml, tmp_path / "nope.yaml")[0] == 2
+
+
+def test_sweep_prints_one_row_per_combination(
+    capsys: pytest.CaptureFixture[str], random_yaml: Path, tmp_path: Path
+) -> None:
+    code, out, _ = drawdown(
+        capsys, "sweep", random_yaml, "--set", "airlift.tails=1,2,3",
+        "--set", "clearance.lead_days=1,{dist: uniform, low: 1, high: 2}", "-n", "3",
+        "--csv", tmp_path / "sweep.csv",
+    )  # fmt: skip
+    assert code == 0
+    assert len(out.strip().splitlines()) == 2 + 6  # header, rule, 3 × 2 combinations
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "sweep.csv").read_text())))
+    assert rows[1]["clearance.lead_days"] == "{dist: uniform, low: 1, high: 2}"
+    assert drawdown(capsys, "sweep", random_yaml, "--set", "airlift.tails=2")[0] == 2
+    code, _, err = drawdown(capsys, "sweep", random_yaml, "--set", "airlift.tails=1,-1")
+    assert code == 2
+    assert "--set airlift.tails=-1: airlift.tails: must be ≥ 0 (got -1)" in err
+
+
+# --- check ----------------------------------------------------------------------
+
+
+def test_check_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path, "held.yaml", DETERMINISTIC + EXPECT_HELD)
+    code, out, _ = drawdown(capsys, "check", path)
+    assert code == 0
+    assert f"{path}: ok" in out
+    assert out.count("held ") == 5
+
+
+def test_check_fails_with_the_actual_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    held = write(tmp_path, "held.yaml", DETERMINISTIC + EXPECT_HELD)
+    failed = write(tmp_path, "failed.yaml", DETERMINISTIC + EXPECT_FAILED)
+    code, out, _ = drawdown(capsys, "check", held, failed, "-n", "2")
+    assert code == 1
+    assert "2 of 3 expectations FAILED" in out
+    line = next(line for line in out.splitlines() if "completion_p50" in line and "FAILED" in line)
+    assert "before 2024-06-01T21:00" in line
+    assert "2024-06-01T22:00" in line
+    assert "none (known: half the people)" in out
+
+
+def test_check_without_expectations_is_a_note(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    code, out, _ = drawdown(capsys, "check", deterministic)
+    assert code == 0
+    assert "no expect block" in out
+
+
+# --- trace ----------------------------------------------------------------------
+
+
+def test_trace_prints_the_event_log(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path
+) -> None:
+    code, out, _ = drawdown(capsys, "trace", deterministic, "--replication", "2")
+    assert code == 0
+    assert "2024-06-01 22:00  C-17A #1  takes off" in out
+    assert "replication 2, seed 1: complete at 2024-06-01 22:00" in out
+    code, out, _ = drawdown(capsys, "trace", deterministic, "-r", "0", "--csv", "-")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["time", "actor", "event", "detail"]
+    assert rows[-1][2] == "takes off"
+    assert drawdown(capsys, "trace", deterministic)[0] == 2  # --replication is required
+    assert drawdown(capsys, "trace", deterministic, "-r", "-1")[0] == 2
+
+
+def test_every_verb_has_an_example_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = drawdown(capsys, "--help")
+    assert code == 0
+    for verb in ("run", "compare", "sweep", "check", "trace"):
+        assert f"  drawdown {verb} " in out

@@ -1,0 +1,95 @@
+"""Run results: immutable, with JSON, CSV, pandas and notebook renderings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from runner_scenarios import DETERMINISTIC, RANDOM, write
+
+import sim
+from sim.files import write_atomic
+from sim.outcome import COUNTER_NAMES
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> sim.RunResult:
+    folder = tmp_path_factory.mktemp("results")
+    return sim.run(write(folder, "random.yaml", RANDOM), replications=12)
+
+
+def test_summary_has_every_key_of_the_contract(result: sim.RunResult) -> None:
+    summary = result.summary
+    for key in ("scenario", "replications", "seed", "deadline", "p_on_time", "p_on_time_ci95",
+                "completion", "slack_days", "sensitive_out", "unfinished", "milestones",
+                "verdict", "counters", "lateness_drivers", "provenance"):  # fmt: skip
+        assert key in summary, key
+    assert set(summary["completion"]) == {"p10", "p50", "p90", "mean", "min", "max"}
+    assert set(summary["counters"]) == set(COUNTER_NAMES)
+
+
+def test_result_is_immutable(result: sim.RunResult) -> None:
+    summary = result.summary
+    summary["p_on_time"] = -1
+    summary["provenance"]["seed"] = -1
+    assert result.summary["p_on_time"] != -1
+    assert result.provenance["seed"] == 3
+    with pytest.raises(AttributeError):
+        result.scenario = None  # type: ignore[misc]
+
+
+def test_json_round_trip(result: sim.RunResult) -> None:
+    assert json.loads(result.to_json()) == result.to_dict()
+
+
+def test_csv_has_one_row_per_replication(result: sim.RunResult) -> None:
+    rows = list(csv.DictReader(io.StringIO(result.to_csv())))
+    assert [int(row["replication"]) for row in rows] == list(range(12))
+    on_time = sum(row["on_time"] == "True" for row in rows)
+    assert on_time / 12 == pytest.approx(result.p_on_time, abs=1e-4)
+    assert "milestone:half the people" in rows[0]
+
+
+def test_to_frame(result: sim.RunResult) -> None:
+    frame = result.to_frame()
+    assert len(frame) == 12
+    assert frame.index.name == "replication"
+    assert str(frame["completion"].dtype).startswith("datetime64")
+
+
+def test_arrays_are_compact(result: sim.RunResult) -> None:
+    assert result.people_remaining.dtype.name == "int32"
+    assert result.cargo_kg_remaining.dtype.name == "float32"
+    assert result.people_remaining.shape == (12, len(result.day_ends))
+    assert result.counters["sorties"].shape == (12,)
+
+
+def test_html_shows_the_verdict(result: sim.RunResult) -> None:
+    html = result._repr_html_()
+    assert result.verdict in html
+    assert "<table>" in html
+
+
+def test_comparison_renderings(tmp_path: Path) -> None:
+    path = write(tmp_path, "deterministic.yaml", DETERMINISTIC)
+    comparison = sim.compare([path, path], replications=2)
+    assert json.loads(comparison.to_json())["ranking"][0]["rank"] == 1
+    assert len(comparison.to_frame()) == 2
+    assert "deterministic" in comparison._repr_html_()
+
+
+def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    write_atomic(target, "old")
+    write_atomic(target, b"new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    with pytest.raises(FileNotFoundError):
+        write_atomic(tmp_path / "missing" / "out.json", "x")
