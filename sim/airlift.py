@@ -61,6 +61,8 @@ def c17_sortie_cycle(
     inventory = drawdown.inventory
     counters = drawdown.counters
     actor = f"{airlift.aircraft} #{tail + 1}"
+    # Trace messages are formatted only when a trace is kept (it costs more than the step).
+    tracing = drawdown.trace is not None
     legs = streams.draws(airlift.leg_hours, Source.LEG, tail)
     load_hours = streams.draws(airlift.load_hours, Source.LOAD, tail)
     service_hours = streams.draws(airlift.service_hours, Source.SERVICE, tail)
@@ -104,7 +106,8 @@ def c17_sortie_cycle(
             break
         if approved > env.now:
             counters.clearance_wait_hours += approved - env.now
-            drawdown.log(actor, "waits for clearance", f"{approved - env.now:.1f} h")
+            if tracing:
+                drawdown.log(actor, "waits for clearance", f"{approved - env.now:.1f} h")
             yield env.timeout(approved - env.now)
             continue
 
@@ -125,7 +128,8 @@ def c17_sortie_cycle(
             yield env.timeout(hold)
 
         launched = env.now
-        drawdown.log(actor, "launches to Base 101", f"leg {leg:.2f} h")
+        if tracing:
+            drawdown.log(actor, "launches to Base 101", f"leg {leg:.2f} h")
         yield env.timeout(leg)
         leg = None
         planned = yield from _land(env, drawdown, actor, planned)
@@ -138,7 +142,8 @@ def c17_sortie_cycle(
             # Held off for a spot: the runway may have closed, a suspension begun
             # or midnight passed meanwhile, so the landing checks apply again.
             planned = yield from _land(env, drawdown, actor, planned)
-        drawdown.log(actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
+        if tracing:
+            drawdown.log(actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
         landed = env.now
         team = base.loading_teams.request()
         yield team
@@ -152,14 +157,16 @@ def c17_sortie_cycle(
             counters.empty_sorties += 1
             drawdown.log(actor, "finds nothing to load")
         else:
-            drawdown.log(
-                actor,
-                "loads",
-                f"{load.cargo_units} units {load.cargo_kg / 1000:.1f} t, {load.passengers} pax",
-            )
+            if tracing:
+                drawdown.log(
+                    actor,
+                    "loads",
+                    f"{load.cargo_units} units {load.cargo_kg / 1000:.1f} t, {load.passengers} pax",
+                )
             yield env.timeout(load_hours.next())
             base.loading_teams.release(team)
-            drawdown.log(actor, "finishes loading")
+            if tracing:
+                drawdown.log(actor, "finishes loading")
 
         ground_hours = service_hours.next()
         if breaks_down.happens():
@@ -188,7 +195,8 @@ def c17_sortie_cycle(
         base.parking.release(spot)
         drawdown.sortie_out(actor, load)
         yield env.timeout(outbound)
-        drawdown.log(actor, "arrives at the offload station")
+        if tracing:
+            drawdown.log(actor, "arrives at the offload station")
         approved = drawdown.ask_clearance(actor, tail)
         ready_at = env.now + turnaround_hours.next()
 
