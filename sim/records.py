@@ -115,9 +115,14 @@ class ReplicationTable:
             events=self.events[rows],
         )
 
-    @property
-    def nbytes(self) -> int:
-        arrays = (
+    def freeze(self) -> ReplicationTable:
+        """Make the arrays read-only (a result is immutable); returns the table."""
+        for array in self._arrays():
+            array.flags.writeable = False
+        return self
+
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return (
             self.index,
             self.completion_hours,
             self.sensitive_hours,
@@ -127,7 +132,10 @@ class ReplicationTable:
             self.cargo_kg_remaining,
             self.events,
         )
-        return sum(array.nbytes for array in arrays)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self._arrays())
 
     @staticmethod
     def from_results(results: list[ReplicationResult], layout: Layout) -> ReplicationTable:

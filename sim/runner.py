@@ -285,7 +285,7 @@ def _run_resolved(
             planned = min(max_replications, max(done + scenario.simulation.replications, wanted))
             bar.total = planned
             bar.refresh()
-    table = ReplicationTable.concatenate(tables)
+    table = ReplicationTable.concatenate(tables).freeze()
     if planned != scenario.simulation.replications:
         simulation = scenario.simulation.model_copy(update={"replications": planned})
         scenario = scenario.model_copy(update={"simulation": simulation})

@@ -40,6 +40,8 @@ def test_result_is_immutable(result: sim.RunResult) -> None:
     assert result.provenance["seed"] == 3
     with pytest.raises(AttributeError):
         result.scenario = None  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        result.completion_hours[0] = 0.0
 
 
 def test_json_round_trip(result: sim.RunResult) -> None:
