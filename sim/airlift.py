@@ -118,6 +118,14 @@ def c17_sortie_cycle(
         if not office.still_valid(approved, planned):
             counters.clearance_lapses += 1
             drawdown.log(actor, "clearance lapses")
+            # Ask again only once a new approval can still be valid at the slot:
+            # asking at once would, with short lead times, get the same useless
+            # answer at the same instant, forever.
+            assert office.validity_hours is not None
+            renew = planned - office.validity_hours + _EPSILON
+            if renew > env.now:
+                counters.landing_slot_wait_hours += renew - env.now
+                yield env.timeout(renew - env.now)
             approved = drawdown.ask_clearance(actor, tail)
             continue
         office.book_landing(planned)
