@@ -120,10 +120,14 @@ def render_run(result: RunResult) -> str:
         lines.append(table(["milestone", "by end of", "needs", "P(met)"], rows))
     drivers = s["lateness_drivers"]
     top = [driver for driver in drivers["drivers"] if driver["mean_hours"] > 0][:5]
-    lines += ["", f"lateness drivers ({drivers['basis']}: {drivers['replications']})"]
+    lines += [
+        "",
+        f"lateness drivers: mean aircraft-hours lost per replication "
+        f"({drivers['basis']}: {drivers['replications']})",
+    ]
     if top:
         rows = [[d["name"], f"{d['mean_hours']:.1f}", percent(d["share"])] for d in top]
-        lines.append(table(["cause", "hours lost", "share"], rows))
+        lines.append(table(["cause", "hours", "share"], rows))
     else:
         lines.append("  no hours lost to waits, repairs or crew rest")
     if drivers["commercial_seats_lost_mean"]:
