@@ -248,6 +248,26 @@ def test_daily_landing_cap_pushes_the_second_landing_to_the_next_day() -> None:
     assert [clock.day(hours) for _, hours in landings] == [0, 1]
 
 
+def test_an_approval_that_would_lapse_before_the_landing_slot_is_renewed_in_time() -> None:
+    """As above, but an approval is valid only 6 h and answers come at once (lead 0)."""
+    sc = scenario(
+        cargo=[GENERAL],
+        airlift={"tails": 2},
+        base={"parking": 2, "loading_teams": 2},
+        clearance={"opens": "2024-06-03T00:00", "daily_landings": 1, "validity_hours": 6},
+    )
+    result = run(sc, trace=True)
+    # #2 is approved at 0, but its slot is day 1 at 24 h > 0 + 6: the approval lapses.
+    # It asks again at 24 − 6 = 18 h (approved at once), holds to 19, launches, lands 24,
+    # off at 28. The 18 h before asking again and the 1 h hold are both due to the cap.
+    rows = cargo_rows(result)
+    assert [units for _, _, units in rows] == [18, 18]
+    assert [hours for hours, _, _ in rows] == pytest.approx([9.0, 28.0])
+    assert result.counters.clearance_lapses == 1
+    assert result.counters.landing_slot_wait_hours == pytest.approx(19.0)
+    assert [hours for _, hours in trace_times(result, "lands")] == pytest.approx([5.0, 24.0])
+
+
 @pytest.mark.parametrize(
     ("crew_duty_hours", "expected_rows", "rests"),
     [
