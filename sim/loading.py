@@ -95,6 +95,9 @@ class Inventory:
         self.airline_order = flexible
         self.people_left = sum(self.cohort_left)
         self.people_aboard = 0
+        # military_loads(inf, airlift) and what it was computed for (see there).
+        self._loads_left_key: tuple[Airlift, int, int] | None = None
+        self._loads_left = 0.0
 
     # -- what remains ---------------------------------------------------------
 
@@ -130,26 +133,45 @@ class Inventory:
         Cargo loads are the larger of positions and weight over one aircraft's
         limits; people ride in the sidewall seats of cargo sorties first, and the
         rest count in full passenger loads.
+
+        Tails ask this several times per sortie, most often for everything left
+        (``hours`` = ``inf``): that answer is kept until a load or an airliner
+        takes something (which always changes ``cargo_units_unloaded`` or
+        ``people_left``).
         """
+        if hours == math.inf:
+            key = (airlift, self.cargo_units_unloaded, self.people_left)
+            if self._loads_left_key == key:
+                return self._loads_left
         positions = kg = 0.0
+        line_loaded, line_positions, line_kg = self.line_loaded, self.line_positions, self.line_kg
         for i, ready in enumerate(self.line_ready):
-            units = bisect_right(ready, hours) - self.line_loaded[i]
+            loaded = line_loaded[i]
+            if loaded >= len(ready):
+                continue  # the whole line is loaded
+            units = bisect_right(ready, hours) - loaded
             if units > 0:
-                positions += units * self.line_positions[i]
-                kg += units * self.line_kg[i]
+                positions += units * line_positions[i]
+                kg += units * line_kg[i]
         cargo_loads = 0.0
         if positions:
             cargo_loads = max(
                 positions / airlift.positions if airlift.positions else math.inf,
                 kg / airlift.payload_kg,
             )
-        people = sum(
-            self.cohort_left[i] for i in self.military_order if self.cohort_ready[i] <= hours
-        )
+        people = 0
+        cohort_left, cohort_ready = self.cohort_left, self.cohort_ready
+        for i in self.military_order:
+            if cohort_ready[i] <= hours:
+                people += cohort_left[i]
         if not people or airlift.seats == 0:
-            return cargo_loads
-        riding_along = math.ceil(cargo_loads) * airlift.seats_with_cargo
-        return cargo_loads + max(0, people - riding_along) / airlift.seats
+            loads = cargo_loads
+        else:
+            riding_along = math.ceil(cargo_loads) * airlift.seats_with_cargo
+            loads = cargo_loads + max(0, people - riding_along) / airlift.seats
+        if hours == math.inf:
+            self._loads_left_key, self._loads_left = key, loads
+        return loads
 
     # -- taking loads ----------------------------------------------------------
 
