@@ -9,8 +9,6 @@ Exit codes: 0 success, 1 a gate (``--fail-under``) or an expectation
 message names the replication and seed to replay it), 130 interrupted.
 """
 
-# ruff: noqa: T201  (the command line prints; like sim/cli.py, this is its verbs module)
-
 from __future__ import annotations
 
 import argparse

@@ -5,7 +5,8 @@ The steps, each of which may add problems (all are reported together):
 1. read the file (size, encoding, binary data) and parse it with
    :mod:`sim.strict_yaml`, which records the line of every value;
 2. resolve ``extends``: the base file (relative to this one) is loaded the same
-   way; mappings merge key by key, lists and scalars replace. The keys in
+   way; mappings merge key by key, lists, scalars and mappings that name a
+   ``dist`` replace. The keys in
    :data:`NOT_INHERITED` are never taken from a base;
 3. apply ``--set KEY=VALUE`` overrides (the value is YAML, read as strictly);
 4. default ``name`` to the file's stem and validate with the pydantic models in
@@ -94,9 +95,20 @@ def _parse_mapping(text: str, source: str) -> _Raw:
 # --- extends ------------------------------------------------------------------
 
 
+def _merges_into(base: Any, overlay: Any) -> bool:
+    """Whether ``overlay`` merges key by key into ``base`` rather than replacing it.
+
+    A mapping that names its ``dist`` is one whole distribution: it replaces the
+    base's, so switching ``triangular`` to ``uniform`` does not drag the base's
+    ``mode`` along. A mapping without ``dist`` still adjusts the base's
+    parameters (``leg_hours: {high: 8}``).
+    """
+    return isinstance(base, dict) and isinstance(overlay, dict) and "dist" not in overlay
+
+
 def _merge(base: Any, overlay: Any) -> Any:
-    """Mappings merge key by key; lists and scalars from the overlay replace."""
-    if isinstance(base, dict) and isinstance(overlay, dict):
+    """Mappings merge key by key; lists, scalars and whole distributions replace."""
+    if _merges_into(base, overlay):
         merged = dict(base)
         for key, value in overlay.items():
             merged[key] = _merge(base[key], value) if key in base else value
@@ -108,10 +120,7 @@ def _merge_where(base: _Raw, overlay: _Raw) -> dict[FieldPath, Location]:
     """Where each merged value was written: a replaced value forgets the base's parts."""
     where = dict(base.where)
     for path in overlay.where:
-        merged_into = isinstance(lookup(base.data, path), dict) and isinstance(
-            lookup(overlay.data, path), dict
-        )
-        if not merged_into:
+        if not _merges_into(lookup(base.data, path), lookup(overlay.data, path)):
             where = {old: at for old, at in where.items() if old[: len(path)] != path}
     where.update(overlay.where)
     return where
@@ -309,7 +318,8 @@ _DESCRIPTIONS = {
     "title": "Title for people.",
     "description": "Description for people.",
     "extends": "Base scenario (path relative to this file); mappings merge key by key, "
-    "lists and scalars replace. name, title, description and expect are not inherited.",
+    "lists, scalars and mappings that name a dist replace. name, title, description and "
+    "expect are not inherited.",
     "start": "Clock zero of the simulation, local Niamey time (e.g. 2024-05-20T00:00).",
     "deadline": "Everything must be out by the end of this day (e.g. 2024-09-15).",
     "milestones": "Interim checks: fraction of personnel / cargo out by the end of a day.",

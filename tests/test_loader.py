@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.distributions import Triangular, Uniform
 from sim.errors import Problem, ScenarioError
 from sim.loader import (
     NOT_INHERITED,
@@ -141,6 +142,25 @@ def test_extends_does_not_inherit_name_title_description_expect() -> None:
     assert overlay.title == "Full, with five tails"
     assert overlay.description == ""
     assert overlay.expect is None
+
+
+def test_an_overlay_distribution_replaces_the_base_distribution(tmp_path: Path) -> None:
+    """A mapping that names its ``dist`` is one value: switching kinds drops the base's keys,
+    while a mapping without ``dist`` still adjusts the base's parameters."""
+    base = MINIMAL.replace(
+        "leg_hours: 5", "leg_hours: {dist: triangular, low: 5, mode: 6, high: 8}"
+    )
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "uniform.yaml").write_text(
+        "extends: base.yaml\nairlift: {leg_hours: {dist: uniform, low: 5, high: 7}}\n"
+    )
+    (tmp_path / "longer.yaml").write_text("extends: base.yaml\nairlift: {leg_hours: {high: 9}}\n")
+    uniform = load_scenario(tmp_path / "uniform.yaml")
+    longer = load_scenario(tmp_path / "longer.yaml")
+    assert uniform.airlift is not None
+    assert longer.airlift is not None
+    assert uniform.airlift.leg_hours == Uniform(dist="uniform", low=5, high=7)
+    assert longer.airlift.leg_hours == Triangular(dist="triangular", low=5, mode=6, high=9)
 
 
 def test_a_problem_in_a_base_points_at_the_base_file(tmp_path: Path) -> None:
