@@ -261,16 +261,18 @@ def _cargo_ready_hours(
     horizon = 24.0 * scenario.simulation.horizon_days
     day_begin, day_rate, day_done = 0.0, packing.next(), 0.0  # positions packed today so far
     for i in packed_lines:
+        # Hoisted out of the loop over units (hundreds per replication): same arithmetic.
+        positions, ready_at = float(lines[i].positions), ready[i].append
         for _ in range(lines[i].count):
-            needed = float(lines[i].positions)
+            needed = positions
             while True:
                 if day_begin >= horizon:
-                    ready[i].append(math.inf)
+                    ready_at(math.inf)
                     break
                 left_today = day_rate - day_done
                 if day_rate > 0 and needed <= left_today + 1e-9:
                     day_done += needed
-                    ready[i].append(day_begin + 24.0 * day_done / day_rate)
+                    ready_at(day_begin + 24.0 * day_done / day_rate)
                     break
                 needed -= max(0.0, left_today)
                 day_begin += 24.0
