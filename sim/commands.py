@@ -66,6 +66,16 @@ def _fraction(low_open: bool) -> Callable[[str], float]:
     return parse
 
 
+def _executor_address(text: str) -> str:
+    from sim.cluster import ExecutorError, scheduler_address
+
+    try:
+        scheduler_address(text)
+    except ExecutorError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def _run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> None:
     parser.add_argument(
         "-n", "--replications", type=_positive_int, help="replications (default: the scenario's)"
@@ -73,6 +83,13 @@ def _run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> No
     parser.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
     parser.add_argument(
         "-j", "--jobs", type=_positive_int, default=1, help="worker processes (default 1)"
+    )
+    parser.add_argument(
+        "--executor",
+        type=_executor_address,
+        metavar="dask://HOST:PORT",
+        help="run the replications on a Dask cluster (needs the dask extra; "
+        "workers need drawdown-sim installed); results equal a local run",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no summary table"
@@ -94,10 +111,14 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     """Turn a crashed replication and impossible options into messages and exit codes."""
 
     def guarded(args: argparse.Namespace) -> int:
+        from sim.cluster import ExecutorError
         from sim.runner import ReplicationError
 
         try:
             return handler(args)
+        except ExecutorError as error:  # Dask not installed, or its scheduler not reachable
+            print(f"drawdown {args.verb}: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
         except ReplicationError as error:
             print(f"drawdown: {error}", file=sys.stderr)
             if error.details:
@@ -170,6 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             jobs=args.jobs,
+            executor=args.executor,
             progress=_progress(args),
             until_precision=args.until_precision,
             max_replications=args.max_replications,
@@ -278,6 +300,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
+        executor=args.executor,
         progress=_progress(args),
     )
     if not args.quiet and args.json != "-":
@@ -331,6 +354,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
+        executor=args.executor,
         progress=_progress(args),
     )
     if not args.quiet and args.json != "-" and args.csv != "-":
@@ -397,6 +421,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             jobs=args.jobs,
+            executor=args.executor,
             progress=_progress(args),
         )
         outcomes = check_expectations(scenario.expect, result.summary)

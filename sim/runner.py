@@ -12,7 +12,8 @@ seam. With ``jobs > 1`` and no ``executor``, a :class:`ProcessPoolExecutor`
 with the ``spawn`` start method is created for the run (spawn starts clean
 interpreters: no inherited threads or locks, and the same behaviour on Linux,
 macOS and Windows; the global start method is never touched). Any other
-executor can be passed, e.g. ``distributed.Client(...).get_executor()``.
+executor can be passed, e.g. ``distributed.Client(...).get_executor()``, or the
+address of a Dask cluster, ``"dask://HOST:PORT"`` (see :mod:`sim.cluster`).
 
 Ctrl-C cancels pending chunks, stops the pool and re-raises
 :class:`KeyboardInterrupt`; workers ignore SIGINT so that only the parent
@@ -126,13 +127,26 @@ def default_chunk_size(replications: int, jobs: int) -> int:
 
 
 @contextmanager
-def _executor_for(jobs: int, executor: Executor | None) -> Iterator[Executor | None]:
-    """The given executor, a spawn process pool owned by this run, or None (in process)."""
+def _executor_for(
+    jobs: int, executor: Executor | str | None
+) -> Iterator[tuple[Executor | None, int]]:
+    """The executor for a run and how many workers it has.
+
+    The given executor; a Dask cluster's for a ``dask://HOST:PORT`` address (its
+    worker threads count as the jobs); a spawn process pool owned by this run; or
+    None (in process).
+    """
+    if isinstance(executor, str):
+        from sim.cluster import dask_executor
+
+        with dask_executor(executor) as (cluster, threads):
+            yield cluster, threads
+        return
     if executor is not None:
-        yield executor
+        yield executor, jobs
         return
     if jobs <= 1:
-        yield None
+        yield None, jobs
         return
     pool = ProcessPoolExecutor(
         max_workers=jobs,
@@ -146,7 +160,7 @@ def _executor_for(jobs: int, executor: Executor | None) -> Iterator[Executor | N
         for _ in range(jobs):
             pool.submit(int)
     try:
-        yield pool
+        yield pool, jobs
     except BaseException:
         # Chunks already running would be finished before the interpreter may exit: stop
         # the workers now. (`_processes` is private, and emptied by shutdown: read it first.)
@@ -321,7 +335,7 @@ def run(
     replications: int | None = None,
     seed: int | None = None,
     jobs: int = 1,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
     overrides: Sequence[str] = (),
     progress: bool | None = None,
     until_precision: float | None = None,
@@ -333,7 +347,8 @@ def run(
 
     ``replications`` and ``seed`` default to the scenario's ``simulation`` block;
     ``overrides`` are ``KEY=VALUE`` strings validated like the file. ``jobs``
-    worker processes (1: in this process) or any ``executor``. ``progress``: a
+    worker processes (1: in this process) or any ``executor`` (a
+    :class:`concurrent.futures.Executor` or ``"dask://HOST:PORT"``). ``progress``: a
     progress bar on stderr after one second (None: only when stderr is a
     terminal). ``until_precision=H`` adds replications until the Wilson 95 %
     half-width of P(on time) is at most ``H`` or ``max_replications`` is reached.
@@ -342,11 +357,11 @@ def run(
     if until_precision is not None and not 0 < until_precision < 0.5:
         raise ValueError(f"until_precision must lie in (0, 0.5) (got {until_precision})")
     scenario, path = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
-    with _executor_for(jobs, executor) as pool:
+    with _executor_for(jobs, executor) as (pool, workers):
         return _run_resolved(
             scenario,
             path or source,
-            jobs=jobs,
+            jobs=workers,
             executor=pool,
             progress=progress,
             until_precision=until_precision,
@@ -361,7 +376,7 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     jobs: int = 1,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
     overrides: Sequence[str] = (),
     progress: bool | None = None,
     chunk_size: int | None = None,
@@ -383,14 +398,14 @@ def compare(
     common_seed = first.seed if seed is None else seed
     common_replications = first.replications if replications is None else replications
     results = []
-    with _executor_for(jobs, executor) as pool:
+    with _executor_for(jobs, executor) as (pool, workers):
         for position, (scenario, path) in enumerate(resolved):
             scenario, _ = resolve(scenario, replications=common_replications, seed=common_seed)
             results.append(
                 _run_resolved(
                     scenario,
                     path or (sources[position] if position < len(sources) else None),
-                    jobs=jobs,
+                    jobs=workers,
                     executor=pool,
                     progress=progress,
                     until_precision=None,
@@ -434,7 +449,7 @@ def sweep(
     replications: int | None = None,
     seed: int | None = None,
     jobs: int = 1,
-    executor: Executor | None = None,
+    executor: Executor | str | None = None,
     overrides: Sequence[str] = (),
     progress: bool | None = None,
     chunk_size: int | None = None,
@@ -462,13 +477,13 @@ def sweep(
         for combination in combinations
     ]
     results = []
-    with _executor_for(jobs, executor) as pool:
+    with _executor_for(jobs, executor) as (pool, workers):
         for scenario, source in resolved:
             results.append(
                 _run_resolved(
                     scenario,
                     source,
-                    jobs=jobs,
+                    jobs=workers,
                     executor=pool,
                     progress=progress,
                     until_precision=None,

@@ -1,0 +1,96 @@
+"""Scale out: a run on a Dask cluster gives exactly the numbers of a local run.
+
+The cluster is a ``LocalCluster`` started here (two single-threaded workers over
+TCP), reached the way a real one is: by its ``dask://HOST:PORT`` address.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from runner_scenarios import RANDOM, write
+
+import sim
+from sim.cli import main
+from sim.cluster import ExecutorError, scheduler_address
+
+
+def comparable(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without what legitimately differs between equal runs (time, workers)."""
+    provenance = summary["provenance"]
+    for key in ("wall_seconds", "jobs", "chunk_size"):
+        provenance.pop(key)
+    return summary
+
+
+@pytest.fixture(scope="module")
+def dask_address() -> Iterator[str]:
+    distributed = pytest.importorskip(
+        "distributed", reason="the dask extra (dask[distributed]) is not installed"
+    )
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        yield "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+
+
+def test_dask_run_equals_local_run(tmp_path: Path, dask_address: str) -> None:
+    path = write(tmp_path, "random.yaml", RANDOM)
+    local = sim.run(path, replications=30, chunk_size=7)
+    remote = sim.run(path, replications=30, executor=dask_address, chunk_size=4)
+    assert comparable(remote.summary) == comparable(local.summary)
+    np.testing.assert_array_equal(remote.completion_hours, local.completion_hours)
+    assert remote.table.index.tolist() == list(range(30))
+    assert remote.summary["provenance"]["jobs"] == 2  # the cluster's worker threads
+
+
+def test_dask_executor_object_works_like_any_executor(tmp_path: Path, dask_address: str) -> None:
+    """A Client's executor passes through the seam unchanged (the runner does not own it)."""
+    import distributed
+
+    path = write(tmp_path, "random.yaml", RANDOM)
+    local = sim.run(path, replications=12)
+    with distributed.Client(scheduler_address(dask_address), set_as_default=False) as client:
+        remote = sim.run(path, replications=12, executor=client.get_executor())
+    assert comparable(remote.summary) == comparable(local.summary)
+
+
+def test_cli_runs_on_dask(
+    tmp_path: Path, dask_address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "random.yaml", RANDOM)
+    assert main(["run", str(path), "-n", "10", "-q", "--json", "-"]) == 0
+    local = capsys.readouterr().out
+    assert (
+        main(["run", str(path), "-n", "10", "-q", "--json", "-", "--executor", dask_address]) == 0
+    )
+    remote = capsys.readouterr().out
+    assert comparable(json.loads(remote)) == comparable(json.loads(local))
+
+
+@pytest.mark.parametrize("address", ["tcp://h:1", "dask://", "dask://host", "dask://host:port"])
+def test_a_malformed_address_is_refused(address: str) -> None:
+    with pytest.raises(ExecutorError, match="dask://HOST:PORT"):
+        scheduler_address(address)
+
+
+def test_without_dask_the_message_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed → ImportError
+    path = write(tmp_path, "random.yaml", RANDOM)
+    with pytest.raises(ExecutorError, match=r"pip install 'drawdown-sim\[dask\]'"):
+        sim.run(path, replications=2, executor="dask://127.0.0.1:8786")
+    assert main(["run", str(path), "-n", "2", "-q", "--executor", "dask://127.0.0.1:8786"]) == 2
+    assert "drawdown-sim[dask]" in capsys.readouterr().err
