@@ -13,9 +13,11 @@ flies back, asks for its next clearance on arrival and turns around.
 **When a tail launches (our dispatching rule).** A tail launches only for work
 no other tail has already been sent for: counting each tail already committed
 to a sortie as one full load, it launches when what will be ready by the time
-it lands makes at least one more full load, or when it is the last partial load
-(nothing more is coming later). Otherwise it waits at the offload station until
-more becomes ready or another tail has loaded. So tails are not sent to sit on
+it lands makes at least one more full load, or some load that will not grow to
+a full one within ``policy.partial_load_wait_hours`` of its landing (the last
+people and pallets, or a cohort that must not wait weeks for the next one to
+become ready). Otherwise it waits at the offload station until more becomes
+ready or another tail has loaded. So tails are not sent to sit on
 the ramp for cargo that is still being packed. A tail stops cycling when
 nothing is left that military aircraft may carry.
 
@@ -30,11 +32,17 @@ crew rests ``crew_rest_hours`` on the ground first, holding the parking spot.
 
 **Clearance validity.** An approval is checked against the planned landing
 time at launch; if it would lapse first, the tail asks again.
+
+**Filing ahead** (``clearance.requests_ahead``, an extension): with 0 the next
+clearance is asked for on arrival at the offload station, as the contract's
+cycle says; with *n* ≥ 1 a tail launching toward Base 101 files the requests
+for its next *n* landings at once, so their lead time runs during the sortie.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +81,10 @@ def c17_sortie_cycle(
     if drawdown.available_from_hours > env.now:
         yield env.timeout(drawdown.available_from_hours - env.now)
     approved = drawdown.ask_clearance(actor, tail)
+    # Approvals already asked for the next landings (clearance.requests_ahead).
+    clearance = drawdown.scenario.clearance
+    requests_ahead = 0 if clearance is None else clearance.requests_ahead
+    filed_ahead: deque[float] = deque()
     ready_at = env.now
     committed = False
     leg: float | None = None
@@ -85,10 +97,16 @@ def c17_sortie_cycle(
         if leg is None:
             leg = legs.next()
         if not committed:
-            ready_loads = inventory.military_loads(env.now + leg, airlift)
-            spare = ready_loads - drawdown.committed_tails
-            last_partial = ready_loads >= inventory.military_loads(math.inf, airlift) - _EPSILON
-            if spare >= 1 - _EPSILON or (spare > _EPSILON and last_partial):
+            landing = env.now + leg
+            spare = inventory.military_loads(landing, airlift) - drawdown.committed_tails
+            if spare > _EPSILON and spare < 1 - _EPSILON:
+                # Less than a full load: wait for one only if it will be ready soon.
+                later = landing + drawdown.scenario.policy.partial_load_wait_hours
+                full_soon = inventory.military_loads(later, airlift) - drawdown.committed_tails
+                go = full_soon < 1 - _EPSILON
+            else:
+                go = spare >= 1 - _EPSILON
+            if go:
                 committed = True
                 drawdown.committed_tails += 1
             else:
@@ -138,6 +156,8 @@ def c17_sortie_cycle(
         launched = env.now
         if tracing:
             drawdown.log(actor, "launches to Base 101", f"leg {leg:.2f} h")
+        while len(filed_ahead) < requests_ahead:
+            filed_ahead.append(drawdown.ask_clearance(actor, tail))
         yield env.timeout(leg)
         leg = None
         planned = yield from _land(env, drawdown, actor, planned)
@@ -205,7 +225,7 @@ def c17_sortie_cycle(
         yield env.timeout(outbound)
         if tracing:
             drawdown.log(actor, "arrives at the offload station")
-        approved = drawdown.ask_clearance(actor, tail)
+        approved = filed_ahead.popleft() if filed_ahead else drawdown.ask_clearance(actor, tail)
         ready_at = env.now + turnaround_hours.next()
 
     if committed:

@@ -262,6 +262,14 @@ class Clearance(Model):
     daily_landings: Annotated[int, Field(ge=0, le=10_000)] | None = None
     validity_hours: Positive | None = None
     suspensions: Suspensions | None = None
+    requests_ahead: Annotated[int, Field(ge=0, le=10)] = 0
+    """Extension: landings ahead for which a tail files its clearance requests.
+
+    0 (the contract's cycle): the next clearance is asked for on arrival at the
+    offload station. 1: it is asked for when the tail launches toward Base 101,
+    as planners file the next rotation while the current one flies, so the
+    lead time runs during the sortie; n: n landings ahead.
+    """
 
     @field_validator("denial_probability")
     @classmethod
@@ -315,6 +323,12 @@ class Weather(Model):
 class Policy(Model):
     sensitive_first: bool = True
     military_seats: bool = True
+    partial_load_wait_hours: NonNegative = 24.0
+    """Extension: how long a tail may be held back for a fuller load.
+
+    A tail is sent for less than a full load when a full load will not be ready
+    within this many hours after it would land; otherwise it waits for one.
+    """
 
 
 class Simulation(Model):

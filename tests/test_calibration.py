@@ -7,10 +7,10 @@ everyone out by early August (Agadez handed over 5 Aug); P(on time) ≥ 0.9.
 
 Run at n = 200: the Monte Carlo standard error of a median here is a few
 people and under 10 t (1.2533 σ / √n with σ ≈ 30 t), and that of P(on time)
-≤ 0.035, small against the bands. Two targets are not met by the current
-model and are marked ``xfail(strict=True)`` with the mechanism that explains
-them (see scenarios/historical-2024.yaml and the issue-5 report): when the
-model is fixed they will pass, and strict xfail will ask for the marker to go.
+≤ 0.035, small against the bands. One target is not met by the current
+model and is marked ``xfail(strict=True)`` with the mechanism that explains
+it (see scenarios/historical-2024.yaml): when the model is fixed it will
+pass, and strict xfail will ask for the marker to go.
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ REPLICATIONS = 200
 FIRST_C17 = dt.datetime(2024, 6, 7, 0, 0)
 AB101_CLOSED = dt.datetime(2024, 7, 8, 0, 5)
 
-SERIAL_CLEARANCE = (
-    "model: a tail asks for its next clearance only on arrival at the offload station, so "
-    "the 1–3 day lead sits in series with every cycle (clearance waits ≈ 97 % of lost "
-    "hours); with requests filed ahead (lead 0) the same scenario moves all 1,593 t by "
-    "25 Jun. And a partial passenger load is never sent while a later cohort exists."
+LAST_OUT_SPLIT = (
+    "model: the last-out element (100) boards after the last cargo, within the payload that "
+    "cargo leaves (about 29 seats), and the other ~71 wait for the next tail, which in most "
+    "replications lands after 00:05 on 8 Jul; in the record two C-17s left together then. "
+    "Median 695 out (P10–P90 666–766) at 1,000 replications."
 )
 
 
@@ -127,14 +127,13 @@ def test_personnel_out_before_the_first_c17(historical: CalibrationResult) -> No
     assert 230 <= point.p50 <= 330
 
 
-@pytest.mark.xfail(strict=True, reason=SERIAL_CLEARANCE)
+@pytest.mark.xfail(strict=True, reason=LAST_OUT_SPLIT)
 def test_personnel_out_when_base_101_closed(historical: CalibrationResult) -> None:
     """Record: 766 (AFP) or 776 (Le Sahel) out when the last C-17s left at 00:05 on 8 Jul."""
     point = historical.point(AB101_CLOSED, "personnel_out")
     assert 700 <= point.p50 <= 830
 
 
-@pytest.mark.xfail(strict=True, reason=SERIAL_CLEARANCE)
 def test_cargo_out_when_base_101_closed(historical: CalibrationResult) -> None:
     """Record: 1,593 t out by the closure; 'near' = within 5 % (one sortie is 2.5 %)."""
     point = historical.point(AB101_CLOSED, "cargo_out_kg")
