@@ -1,5 +1,11 @@
 """``python -m sim`` runs the ``drawdown`` command line."""
 
-from sim.cli import main
+import sys
+
+try:
+    from sim.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still importing: no traceback
+    sys.stderr.write("drawdown: interrupted\n")
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

@@ -126,8 +126,11 @@ def render_run(result: RunResult) -> str:
         f"({drivers['basis']}: {drivers['replications']})",
     ]
     if top:
-        rows = [[d["name"], f"{d['mean_hours']:.1f}", percent(d["share"])] for d in top]
-        lines.append(table(["cause", "hours", "share"], rows))
+        rows = [
+            [d["name"], f"{d['mean_hours']:.1f}", percent(d["share"]), _excess(d["excess_hours"])]
+            for d in top
+        ]
+        lines.append(table(["cause", "hours", "share", "vs the rest"], rows))
     else:
         lines.append("  no hours lost to waits, repairs or crew rest")
     if drivers["commercial_seats_lost_mean"]:
@@ -218,3 +221,8 @@ TRACE_COLUMNS = ("time", "actor", "event", "detail")
 
 def render_trace(scenario: Scenario, events: Sequence[TraceEvent]) -> str:
     return table(TRACE_COLUMNS, trace_rows(scenario, events), indent=0) + "\n"
+
+
+def _excess(hours: float | None) -> str:
+    """Hours lost beyond the other replications' mean (what sets the late ones apart)."""
+    return "n/a" if hours is None else f"{hours:+.1f}"

@@ -27,8 +27,11 @@ to a zero width when every replication is on time.
 **Lateness drivers** are the hours lost per cause (the ``LATENESS_DRIVERS``
 counters: aircraft-hours spent waiting or repairing, not days of delay on the
 critical path), averaged over the late replications, or over the slowest tenth
-when none is late, with each cause's share of the total. Seats lost on
-cancelled airliners are reported beside them in seats, not hours.
+when none is late, with each cause's share of the total and its excess over
+the other replications (``excess_hours``): a cause that costs every replication
+alike, such as tails waiting for the first approvals, can dominate the hours
+and still not be what made the late ones late. Seats lost on cancelled
+airliners are reported beside them in seats, not hours.
 """
 
 from __future__ import annotations
@@ -137,8 +140,11 @@ def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> dict[str, A
         slowest = max(1, math.ceil(len(table) / 10)) if len(table) else 0
         order = np.argsort(table.completion_hours, kind="stable")
         basis, rows = "slowest tenth", np.sort(order[len(table) - slowest :])
-    hours = driver_hours(table)[rows]
+    all_hours = driver_hours(table)
+    hours = all_hours[rows]
     means = hours.mean(axis=0) if rows.size else np.zeros(len(LATENESS_DRIVERS))
+    rest = np.delete(all_hours, rows, axis=0)
+    rest_means = rest.mean(axis=0) if len(rest) else np.full(len(LATENESS_DRIVERS), np.nan)
     total = float(means.sum())
     drivers: list[dict[str, Any]] = [
         {
@@ -146,8 +152,13 @@ def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> dict[str, A
             "name": name,
             "mean_hours": round(float(mean), 2),
             "share": round(float(mean) / total, 4) if total > 0 else 0.0,
+            # What sets these replications apart: a cause that costs every replication
+            # the same hours (tails waiting for the first approvals) has no excess.
+            "excess_hours": None if math.isnan(other) else round(float(mean - other), 2),
         }
-        for (key, name), mean in zip(LATENESS_DRIVERS.items(), means, strict=True)
+        for (key, name), mean, other in zip(
+            LATENESS_DRIVERS.items(), means, rest_means, strict=True
+        )
     ]
     drivers.sort(key=lambda driver: -driver["mean_hours"])  # stable: ties keep the contract order
     seats_lost = table.counter("commercial_seats_lost")[rows]

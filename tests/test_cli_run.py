@@ -167,6 +167,20 @@ def test_a_crashed_replication_exits_3_naming_it(
     assert "replication 0 (seed 1) failed: RuntimeError: model bug" in err
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_interrupt_exits_130_without_a_traceback(random_yaml: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "sim", "run", str(random_yaml), "-n", "1000000", "-j", "2"],
@@ -174,7 +188,12 @@ def test_interrupt_exits_130_without_a_traceback(random_yaml: Path) -> None:
         start_new_session=True,  # Ctrl-C reaches the whole process group: so does this
     )  # fmt: skip
     try:
-        time.sleep(2.5)
+        # Interrupt once the run is under way (its workers exist), however slow the
+        # machine is to start Python: a fixed sleep raced with start-up under load.
+        deadline = time.monotonic() + 60
+        while not _children(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:  # never leave a million-replication run behind

@@ -130,6 +130,9 @@ def test_lateness_drivers_average_over_late_replications() -> None:
         ("clearance_wait_hours", 20.0, 0.5),
         ("weather_wait_hours", 20.0, 0.5),
     ]
+    # Against the on-time replication 0 (clearance 100 h, weather 0 h): clearance
+    # 20 − 100 = −80 h, weather 20 − 0 = +20 h: the weather made them late.
+    assert [d["excess_hours"] for d in top] == [-80.0, 20.0]
     assert drivers["commercial_seats_lost_mean"] == 3.0
 
 
@@ -140,6 +143,8 @@ def test_lateness_drivers_use_the_slowest_tenth_when_nothing_is_late() -> None:
     # ceil(11 / 10) = 2 slowest: replications 9 and 10 → parking (9 + 10) / 2 = 9.5 h.
     assert drivers["basis"] == "slowest tenth"
     assert drivers["replications"] == 2
+    # The other nine wait 0..8 h for parking, 4 h on average: excess 9.5 − 4 = 5.5 h.
     assert drivers["drivers"][0] == {
         "driver": "parking_wait_hours", "name": "parking (MOG)", "mean_hours": 9.5, "share": 1.0,
+        "excess_hours": 5.5,
     }  # fmt: skip
