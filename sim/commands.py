@@ -320,7 +320,7 @@ def add_compare(verbs: Any) -> None:
         help="rank courses of action run with the same random numbers; "
         "paired differences vs the first",
         examples=[
-            "drawdown compare scenarios/historical-2024.yaml scenarios/more-tails.yaml -n 2000",
+            "drawdown compare scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml -n 2000",
         ],
     )
     add_scenario_arguments(parser, many=True)

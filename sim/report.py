@@ -379,7 +379,7 @@ def add_report(verbs: Any) -> None:
         help="run scenarios (common random numbers) and write one self-contained HTML report",
         examples=[
             "drawdown report scenarios/historical-2024.yaml -o out/report.html",
-            "drawdown report scenarios/historical-2024.yaml scenarios/coa-more-tails.yaml "
+            "drawdown report scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml "
             "-n 500 -o out/coas.html",
         ],
     )
