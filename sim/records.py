@@ -161,6 +161,9 @@ class ReplicationTable:
     @staticmethod
     def concatenate(tables: list[ReplicationTable]) -> ReplicationTable:
         """Join chunk tables and sort by replication index (order of arrival is irrelevant)."""
+        # Chunks are ranges of indices: put them in order first, so that the joined
+        # table is usually sorted already and needs no second full copy (memory).
+        tables = sorted(tables, key=lambda t: int(t.index[0]) if len(t) else -1)
         joined = ReplicationTable(
             index=np.concatenate([t.index for t in tables]),
             completion_hours=np.concatenate([t.completion_hours for t in tables]),
@@ -172,6 +175,9 @@ class ReplicationTable:
             cargo_kg_remaining=np.concatenate([t.cargo_kg_remaining for t in tables]),
             events=np.concatenate([t.events for t in tables]),
         )
+        steps = np.diff(joined.index)
+        if np.all(steps > 0):
+            return joined
         order = np.argsort(joined.index, kind="stable")
         if np.any(np.diff(joined.index[order]) == 0):
             raise ValueError("a replication index appears twice")
