@@ -44,20 +44,13 @@ def _dumps(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """One scenario run many times; see the module docstring."""
+class _Summarised:
+    """A result whose answer is a JSON-ready summary, handed out as a copy."""
 
-    scenario: Scenario
-    table: ReplicationTable
-    layout: Layout
     _summary: dict[str, Any]
-
-    # --- the summary ---------------------------------------------------------
 
     @property
     def summary(self) -> dict[str, Any]:
-        """The contract's JSON summary, with ``provenance`` (a copy)."""
         return copy.deepcopy(self._summary)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +58,18 @@ class RunResult:
 
     def to_json(self) -> str:
         return _dumps(self._summary)
+
+
+@dataclass(frozen=True)
+class RunResult(_Summarised):
+    """One scenario run many times; see the module docstring."""
+
+    scenario: Scenario
+    table: ReplicationTable
+    layout: Layout
+    _summary: dict[str, Any]
+
+    # --- the summary: the contract's JSON, with ``provenance`` (see _Summarised) ---
 
     @property
     def p_on_time(self) -> float:
@@ -189,22 +194,12 @@ class RunResult:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(_Summarised):
     """Several scenarios run with the same seed and replication indices."""
 
     results: tuple[RunResult, ...]
     _summary: dict[str, Any]
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        """``{"baseline", "seed", "replications", "ranking", "differences", "runs"}`` (a copy)."""
-        return copy.deepcopy(self._summary)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.summary
-
-    def to_json(self) -> str:
-        return _dumps(self._summary)
+    """``{"baseline", "seed", "replications", "ranking", "differences", "runs"}``."""
 
     @property
     def baseline(self) -> RunResult:
