@@ -660,11 +660,12 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
         top = max(values, default=0.0) or 1.0
         for row, item in enumerate(items):
             ax.annotate(
-                _hours_label(item["mean_hours"], item["share"]) if item["mean_hours"] else "–",
+                _hours_label(item["mean_hours"], item["share"], item.get("excess_hours"))
+                if item["mean_hours"] else "–",
                 (item["mean_hours"], row), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize=8.5,
             )  # fmt: skip
-        ax.set_xlim(0, top * 1.25)
+        ax.set_xlim(0, top * 1.45)
         ax.set_title(
             f"{run.scenario.name}: where the time goes in the {drivers['basis']} "
             f"({drivers['replications']} of {run.replications})"
@@ -694,10 +695,12 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
     return ax
 
 
-def _hours_label(hours: float, share: float) -> str:
+def _hours_label(hours: float, share: float, excess: float | None = None) -> str:
     days = f" ≈ {hours / 24:,.0f} d" if hours >= 48 else ""
     percent = "<1 %" if 0 < share < 0.005 else f"{share:.0%}"
-    return f"{hours:,.0f} h{days} ({percent})"
+    # The excess over the other replications is what sets the late ones apart.
+    versus = "" if excess is None else f"; {excess:+,.0f} h vs the rest"
+    return f"{hours:,.0f} h{days} ({percent}{versus})"
 
 
 def _driver_mean(run: RunResult, key: str) -> float:
