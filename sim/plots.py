@@ -457,11 +457,15 @@ def sortie_timeline(
     ax.set_ylim(rows - 0.4, -0.6)
     ax.set_xlim(_x(window[0]), _x(window[1]))
     used = {s.state for s in timeline.segments if visible(s.start_hours, s.end_hours)}
+    # The two waits share a colour (both are time lost at Base 101): one legend entry.
+    waits = ("waiting for parking", "waiting for a loading team")
     handles = [
         Patch(facecolor=STATE_COLOURS[state], label=state)
         for state in STATES
-        if state in used and state not in ("waiting for parking",)
+        if state in used and state not in waits
     ]
+    if used.intersection(waits):
+        handles.append(Patch(facecolor=YELLOW, label="waiting for parking or a loading team"))
     if any(visible(start, end) for start, end in timeline.closures):
         handles.append(Patch(facecolor=PURPLE, alpha=0.25, label="airfield closed (weather)"))
     if any(visible(s, e) for s, e in timeline.suspensions):
