@@ -37,10 +37,6 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 class _DistModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    @property
-    def is_fixed(self) -> bool:
-        return False
-
     def mean(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -221,6 +217,11 @@ def is_fixed(dist: Dist) -> bool:
     return low == high
 
 
+def is_never(probability: Dist) -> bool:
+    """True when a probability is fixed at 0 (no random numbers are needed)."""
+    return is_fixed(probability) and bounds_of(probability)[0] <= 0
+
+
 def mean_of(dist: Dist) -> float:
     """Expected value (before clipping to the field's domain)."""
     return float(dist) if isinstance(dist, int | float) else dist.mean()
@@ -291,8 +292,7 @@ class Chance:
     __slots__ = ("_probability", "_rng")
 
     def __init__(self, probability: Dist, rng: random.Random | None) -> None:
-        never = is_fixed(probability) and bounds_of(probability)[0] <= 0
-        self._rng = None if never else rng
+        self._rng = None if is_never(probability) else rng
         self._probability = probability_draws(probability, self._rng)
 
     def happens(self) -> bool:

@@ -23,7 +23,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.distributions import Chance, Dist, Draws, bounds_of, is_fixed
+from sim.distributions import Chance, Dist, Draws, is_fixed, is_never
 
 
 class Source(IntEnum):
@@ -86,5 +86,4 @@ class Streams:
 
     def chance(self, probability: Dist, source: Source, part: int = 0) -> Chance:
         """Yes/no events of the given probability, from this source's stream."""
-        never = is_fixed(probability) and bounds_of(probability)[0] <= 0
-        return Chance(probability, None if never else self.rng(source, part))
+        return Chance(probability, None if is_never(probability) else self.rng(source, part))
