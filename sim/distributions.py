@@ -35,7 +35,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _DistModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     def mean(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -99,7 +99,9 @@ class Normal(_DistModel):
     mean_: Finite = Field(alias="mean")
     sd: Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True
+    )
 
     @model_validator(mode="after")
     def _positive_mass(self) -> Normal:
@@ -157,7 +159,9 @@ class Exponential(_DistModel):
     dist: Literal["exponential"]
     mean_: Annotated[float, Field(alias="mean", ge=0, allow_inf_nan=False)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True
+    )
 
     def mean(self) -> float:
         return self.mean_

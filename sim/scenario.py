@@ -142,6 +142,8 @@ class Model(BaseModel):
         strict=True,
         populate_by_name=True,
         validate_default=False,
+        # Validators are built on first use, for the models a file actually uses (start-up).
+        defer_build=True,
     )
 
 
