@@ -59,10 +59,29 @@ class Load:
         return not self.cargo and not self.people
 
 
-class Inventory:
-    """People and cargo not yet loaded, and what is aboard aircraft on the ground."""
+class _Plan:
+    """What an inventory takes from its scenario alone: the same in every replication.
 
-    def __init__(self, scenario: Scenario, clock: Clock, packing: Draws | None) -> None:
+    Computed once per scenario (and start) and shared by the replications of a
+    worker; its lists are never modified (an :class:`Inventory` copies what it changes).
+    """
+
+    __slots__ = (
+        "airline_order",
+        "cargo_units",
+        "cohort_count",
+        "cohort_last_out",
+        "cohort_ready",
+        "fixed_ready",
+        "line_kg",
+        "line_positions",
+        "line_sensitive",
+        "military_order",
+        "order",
+        "sensitive_units",
+    )
+
+    def __init__(self, scenario: Scenario, clock: Clock) -> None:
         policy = scenario.policy
         lines = scenario.cargo
         self.line_positions = [line.positions for line in lines]
@@ -77,14 +96,16 @@ class Inventory:
                 i,
             ),
         )
-        self.line_ready = _cargo_ready_hours(scenario, clock, packing, self.order)
-        self.line_loaded = [0] * len(lines)
-        self.cargo_units_unloaded = sum(line.count for line in lines)
-        self.cargo_units_aboard = 0
-        self.sensitive_units_left = sum(line.count for line in lines if line.sensitive)
+        # Ready times of the lines that do not wait for the packers (when packing is drawn).
+        self.fixed_ready: list[list[float] | None] = [
+            None if line.ready is None else [_ready_hours(clock, line.ready)] * line.count
+            for line in lines
+        ]
+        self.cargo_units = sum(line.count for line in lines)
+        self.sensitive_units = sum(line.count for line in lines if line.sensitive)
 
         cohorts = scenario.personnel
-        self.cohort_left = [cohort.count for cohort in cohorts]
+        self.cohort_count = [cohort.count for cohort in cohorts]
         self.cohort_ready = [_ready_hours(clock, cohort.ready) for cohort in cohorts]
         self.cohort_last_out = [cohort.last_out for cohort in cohorts]
         last_out = [i for i, c in enumerate(cohorts) if c.last_out]
@@ -93,6 +114,43 @@ class Inventory:
         # Boarding order on military aircraft, and the cohorts that may board at all.
         self.military_order = last_out + military_only + (flexible if policy.military_seats else [])
         self.airline_order = flexible
+
+
+# The last plan made, and what it was made for (a worker simulates one scenario at a time).
+_last_plan: tuple[Scenario, dt.datetime, _Plan] | None = None
+
+
+def _plan_of(scenario: Scenario, clock: Clock) -> _Plan:
+    global _last_plan
+    cached = _last_plan
+    if cached is not None and cached[0] is scenario and cached[1] == clock.start:
+        return cached[2]
+    plan = _Plan(scenario, clock)
+    _last_plan = (scenario, clock.start, plan)  # holds the scenario: its id is not reused
+    return plan
+
+
+class Inventory:
+    """People and cargo not yet loaded, and what is aboard aircraft on the ground."""
+
+    def __init__(self, scenario: Scenario, clock: Clock, packing: Draws | None) -> None:
+        plan = _plan_of(scenario, clock)
+        # Shared with the other replications, never modified:
+        self.line_positions = plan.line_positions
+        self.line_kg = plan.line_kg
+        self.line_sensitive = plan.line_sensitive
+        self.order = plan.order
+        self.cohort_ready = plan.cohort_ready
+        self.cohort_last_out = plan.cohort_last_out
+        self.military_order = plan.military_order
+        self.airline_order = plan.airline_order
+        # This replication's own:
+        self.line_ready = _cargo_ready_hours(scenario, plan, packing)
+        self.line_loaded = [0] * len(plan.line_positions)
+        self.cargo_units_unloaded = plan.cargo_units
+        self.cargo_units_aboard = 0
+        self.sensitive_units_left = plan.sensitive_units
+        self.cohort_left = list(plan.cohort_count)
         self.people_left = sum(self.cohort_left)
         self.people_aboard = 0
         # military_loads(inf, airlift) and what it was computed for (see there).
@@ -243,16 +301,20 @@ def _ready_hours(clock: Clock, ready: dt.datetime | None) -> float:
     return 0.0 if ready is None else max(0.0, clock.hours(ready))
 
 
-def _cargo_ready_hours(
-    scenario: Scenario, clock: Clock, packing: Draws | None, order: list[int]
-) -> list[list[float]]:
-    """Per cargo line, the sorted ready times (hours since start) of its units."""
+def _cargo_ready_hours(scenario: Scenario, plan: _Plan, packing: Draws | None) -> list[list[float]]:
+    """Per cargo line, the sorted ready times (hours since start) of its units.
+
+    Lists of lines that do not wait for the packers are the plan's (shared, never modified).
+    """
     lines = scenario.cargo
     ready: list[list[float]] = [[] for _ in lines]
     packed_lines = []
-    for i in order:
-        if lines[i].ready is not None or packing is None:
-            ready[i] = [_ready_hours(clock, lines[i].ready)] * lines[i].count
+    for i in plan.order:
+        fixed = plan.fixed_ready[i]
+        if fixed is not None:
+            ready[i] = fixed
+        elif packing is None:
+            ready[i] = [0.0] * lines[i].count
         else:
             packed_lines.append(i)
     if not packed_lines:

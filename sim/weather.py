@@ -16,9 +16,39 @@ from __future__ import annotations
 import datetime as dt
 
 from sim.clock import Blocked, Clock, poisson_arrivals
-from sim.distributions import Draws
+from sim.distributions import Dist, Draws
 from sim.randomness import Source, Streams
 from sim.scenario import MONTHS, Weather
+
+Month = tuple[float, float, Dist | None]
+"""A calendar month of the horizon: its hours ``[begin, end)`` and its closure rate, if any."""
+
+# The months last computed, and what for (a worker simulates one scenario at a time).
+_last_months: tuple[Weather, dt.datetime, float, list[Month]] | None = None
+
+
+def _months(weather: Weather, clock: Clock, horizon_hours: float) -> list[Month]:
+    """The calendar months over ``[0, horizon_hours)``: the same in every replication."""
+    global _last_months
+    cached = _last_months
+    if (
+        cached is not None
+        and cached[0] is weather
+        and cached[1] == clock.start
+        and cached[2] == horizon_hours
+    ):
+        return cached[3]
+    months: list[Month] = []
+    begin = 0.0
+    while begin < horizon_hours:
+        day = clock.day(begin)
+        date = clock.date(day)
+        first_of_next_month = (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = min(horizon_hours, clock.day_start(clock.day_of(first_of_next_month)))
+        months.append((begin, end, weather.closures_per_30_days.get(MONTHS[date.month - 1])))
+        begin = end
+    _last_months = (weather, clock.start, horizon_hours, months)  # holds `weather`: ids not reused
+    return months
 
 
 def draw_closures(
@@ -30,16 +60,9 @@ def draw_closures(
     rng = streams.rng(Source.WEATHER)
     durations = Draws(weather.closure_hours, rng)
     periods: list[tuple[float, float]] = []
-    begin = 0.0
-    while begin < horizon_hours:
-        day = clock.day(begin)
-        date = clock.date(day)
-        first_of_next_month = (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        end = min(horizon_hours, clock.day_start(clock.day_of(first_of_next_month)))
-        rate = weather.closures_per_30_days.get(MONTHS[date.month - 1])
+    for begin, end, rate in _months(weather, clock, horizon_hours):
         if rate is not None:
             per_30_days = Draws(rate, rng).next()
             for arrival in poisson_arrivals(rng, per_30_days / 720.0, begin, end):
                 periods.append((arrival, arrival + durations.next()))
-        begin = end
     return Blocked(periods)
