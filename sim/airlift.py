@@ -222,38 +222,17 @@ def c17_sortie_cycle(
 
         base.parking.release(spot)
         drawdown.sortie_out(actor, load)
-        # The outbound leg and the turnaround are one wait (one event fewer a sortie):
-        # nothing happens to the tail on arrival but its clearance request, whose answer
-        # depends only on the arrival time and the tail's own streams, so it is asked
-        # for now, for the arrival instant (Drawdown.ask_clearance, ``at``).
-        arrived = env.now + outbound
+        yield env.timeout(outbound)
         if tracing:
-            drawdown.log(actor, "arrives at the offload station", at=arrived)
-        if filed_ahead:
-            approved = filed_ahead.popleft()
-        else:
-            approved = drawdown.ask_clearance(actor, tail, at=arrived)
-        ready_at = arrived + turnaround_hours.next()
-        # Wake at the very instant two waits would have (arrival, then the rest of the
-        # turnaround), to the last bit: times stay identical.
-        yield env.timeout(_delay_to(env.now, arrived + (ready_at - arrived)))
-        ready_at = env.now
+            drawdown.log(actor, "arrives at the offload station")
+        approved = filed_ahead.popleft() if filed_ahead else drawdown.ask_clearance(actor, tail)
+        ready_at = env.now + turnaround_hours.next()
 
     if committed:
         # Stopped before flying the sortie it was counted for: free that work for others.
         drawdown.committed_tails -= 1
         drawdown.signal_changed()
     drawdown.tail_stopped(actor)
-
-
-def _delay_to(now: float, when: float) -> float:
-    """The delay that brings ``now`` to exactly ``when`` (``now + delay == when`` in floats)."""
-    delay = when - now
-    while now + delay < when:
-        delay = math.nextafter(delay, math.inf)
-    while now + delay > when:
-        delay = math.nextafter(delay, -math.inf)
-    return delay
 
 
 def _land(

@@ -73,23 +73,14 @@ class Drawdown:
         self.never_approved = False
         self.last_sensitive_hours: float | None = None
         self.completion_hours: float | None = None
-        # Clearance requests made for a later instant: (hours, requests, denials);
-        # trace entries logged for a later instant (their ids: they stay in the trace).
-        self.requests_ahead_of_time: list[tuple[float, int, int]] = []
-        self.logged_ahead_of_time: set[int] = set()
         self.finished = env.event()
         self.changed = env.event()
 
     # -- notifications from the actors ---------------------------------------
 
-    def log(self, actor: str, event: str, detail: str = "", *, at: float | None = None) -> None:
-        """Trace an event, now or ``at`` a later instant the actor already knows of."""
+    def log(self, actor: str, event: str, detail: str = "") -> None:
         if self.trace is not None:
-            hours = self.env.now if at is None else at
-            entry = TraceEvent(hours, actor, event, detail)
-            self.trace.append(entry)
-            if hours > self.env.now:
-                self.logged_ahead_of_time.add(id(entry))
+            self.trace.append(TraceEvent(self.env.now, actor, event, detail))
 
     def signal_changed(self) -> None:
         """Wake the tails waiting at the offload station for the ramp to change."""
@@ -102,29 +93,14 @@ class Drawdown:
         self.changed = self.env.event()
         changed.succeed()
 
-    def ask_clearance(self, actor: str, tail: int, *, at: float | None = None) -> float:
-        """The approval time of a request now, or ``at`` a later instant (see :meth:`happened`)."""
-        hours = self.env.now if at is None else at
-        answer = self.office.request(tail, hours)
+    def ask_clearance(self, actor: str, tail: int) -> float:
+        answer = self.office.request(tail, self.env.now)
         self.counters.clearance_requests += answer.requests
         self.counters.clearance_denials += answer.denials
-        if hours > self.env.now:
-            self.requests_ahead_of_time.append((hours, answer.requests, answer.denials))
         if self.trace is not None:
             when = "never" if answer.approved_hours == math.inf else f"{answer.approved_hours:.1f}"
-            detail = f"approved at {when} h, {answer.denials} denied"
-            self.log(actor, "asks for clearance", detail, at=hours)
+            self.log(actor, "asks for clearance", f"approved at {when} h, {answer.denials} denied")
         return answer.approved_hours
-
-    def happened(self, hours: float) -> bool:
-        """Whether an instant logged ahead of time was reached before the run ended.
-
-        At the very end instant it was if the run finished (the actor's own wake-up
-        was scheduled before the event that ended the run), not if the horizon ended
-        it (the horizon's event was scheduled first).
-        """
-        end = self.env.now
-        return hours < end or (hours == end and self.finished.triggered)
 
     def people_out(self, boarded: list[tuple[int, int]], *, military: bool) -> None:
         now = self.env.now
@@ -228,16 +204,6 @@ def simulate(
     closures = drawdown.base.closures
     suspensions = drawdown.office.suspensions
     counters = drawdown.counters
-    # What tails logged or asked for ahead of time, for instants the run did not reach,
-    # did not happen; the trace is put in time order (stably: same-instant order kept).
-    for hours, requests, denials in drawdown.requests_ahead_of_time:
-        if not drawdown.happened(hours):
-            counters.clearance_requests -= requests
-            counters.clearance_denials -= denials
-    if drawdown.trace is not None:
-        ahead = drawdown.logged_ahead_of_time
-        kept = [e for e in drawdown.trace if id(e) not in ahead or drawdown.happened(e.hours)]
-        drawdown.trace = sorted(kept, key=lambda event: event.hours)
     counters.weather_closures = sum(1 for start, _ in closures if start < end_hours)
     counters.weather_closed_hours = closures.total_hours(until=end_hours)
     counters.suspensions = sum(1 for start, _ in suspensions if start < end_hours)
