@@ -9,7 +9,6 @@ engine's work) is left out on purpose: fewer events per sortie is the point.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -20,7 +19,6 @@ sys.path.insert(0, str(ROOT))
 
 from sim.loader import load_scenario  # noqa: E402
 from sim.model import simulate  # noqa: E402
-from sim.outcome import ReplicationResult  # noqa: E402
 
 CASES = (
     ("scenarios/historical-2024.yaml", 300),
@@ -30,28 +28,11 @@ CASES = (
 FINGERPRINT = ROOT / "bench" / "results" / "fingerprint.json"
 
 
-def fingerprint(result: ReplicationResult) -> dict[str, Any]:
-    """Everything a replication produced except its event count, exactly (floats as hex)."""
-
-    def exact(value: float | None) -> str | None:
-        return None if value is None else float(value).hex()
-
-    rows = hashlib.sha256(result.personnel.tobytes() + result.cargo.tobytes()).hexdigest()
-    return {
-        "completion_hours": exact(result.completion_hours),
-        "end_hours": exact(result.end_hours),
-        "last_sensitive_hours": exact(result.last_sensitive_hours),
-        "unfinished_reason": result.unfinished_reason,
-        "counters": {k: exact(v) for k, v in result.counters.as_dict().items()},
-        "rows": rows,
-    }
-
-
 def fingerprints() -> dict[str, list[dict[str, Any]]]:
     out = {}
     for path, replications in CASES:
         scenario = load_scenario(ROOT / path)
-        out[path] = [fingerprint(simulate(scenario, i)) for i in range(replications)]
+        out[path] = [simulate(scenario, i).fingerprint() for i in range(replications)]
     return out
 
 

@@ -14,6 +14,7 @@ kilobytes. The event trace is kept only when asked for.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +136,26 @@ class ReplicationResult:
     def cargo_out_kg_by(self, hours: float) -> float:
         rows = self.cargo
         return float(rows["kg"][rows["hours"] <= hours].sum())
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything the replication produced but its event count, exactly (floats as hex).
+
+        Two fingerprints are equal only if every time, counter and departure row is
+        equal to the last bit: the check that an optimisation changed nothing.
+        """
+
+        def exact(value: float | None) -> str | None:
+            return None if value is None else float(value).hex()
+
+        rows = self.personnel.tobytes() + self.cargo.tobytes()
+        return {
+            "completion_hours": exact(self.completion_hours),
+            "end_hours": exact(self.end_hours),
+            "last_sensitive_hours": exact(self.last_sensitive_hours),
+            "unfinished_reason": self.unfinished_reason,
+            "counters": {name: exact(value) for name, value in self.counters.as_dict().items()},
+            "rows_sha256": hashlib.sha256(rows).hexdigest(),
+        }
 
     def summary(self) -> dict[str, Any]:
         """Scalars only (for tables and CSV rows)."""

@@ -16,7 +16,6 @@ A speed-up must never need that.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -26,7 +25,6 @@ import pytest
 import yaml
 
 from sim.model import simulate
-from sim.outcome import ReplicationResult
 from sim.scenario import Scenario
 
 GOLDEN = Path(__file__).parent / "golden" / "performance-invariance.json"
@@ -105,26 +103,9 @@ def _scenario(text: str) -> Scenario:
     return Scenario.model_validate(yaml.safe_load(text), strict=False)
 
 
-def fingerprint(result: ReplicationResult) -> dict[str, Any]:
-    """Everything a replication produced except its event count, floats exactly."""
-
-    def exact(value: float | None) -> str | None:
-        return None if value is None else float(value).hex()
-
-    rows = result.personnel.tobytes() + result.cargo.tobytes()
-    return {
-        "completion_hours": exact(result.completion_hours),
-        "end_hours": exact(result.end_hours),
-        "last_sensitive_hours": exact(result.last_sensitive_hours),
-        "unfinished_reason": result.unfinished_reason,
-        "counters": {name: exact(value) for name, value in result.counters.as_dict().items()},
-        "rows_sha256": hashlib.sha256(rows).hexdigest(),
-    }
-
-
 def fingerprints(name: str) -> list[dict[str, Any]]:
     scenario = _scenario(CASES[name])
-    return [fingerprint(simulate(scenario, i)) for i in range(scenario.simulation.replications)]
+    return [simulate(scenario, i).fingerprint() for i in range(scenario.simulation.replications)]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
