@@ -3,7 +3,7 @@
 Two loops with no model logic at all: a process that only waits (one timeout
 per step), and two processes taking turns on a one-spot ``Resource`` (request,
 hold for a timeout, release: three events per cycle). Events are counted the way
-``sim.model`` counts them (SimPy's event ids), so the model's µs per event can be
+``sim.replication.drawdown`` counts them (SimPy's event ids), so the model's µs per event can be
 set against these.
 """
 

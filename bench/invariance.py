@@ -17,8 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.loader import load_scenario  # noqa: E402
-from sim.model import simulate  # noqa: E402
+from sim.replication.drawdown import simulate  # noqa: E402
+from sim.scenario.reading import load_scenario  # noqa: E402
 
 CASES = (
     ("scenarios/historical-2024.yaml", 300),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sim.loader import load_scenario
-from sim.model import simulate
+from sim.replication.drawdown import simulate
+from sim.scenario.reading import load_scenario
 
 
 def replications(path: Path, count: int) -> tuple[float, float, int]:

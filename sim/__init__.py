@@ -18,25 +18,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.loader import load_scenario
-    from sim.model import simulate
-    from sim.outcome import ReplicationResult
-    from sim.results import Comparison, RunResult, SweepResult
-    from sim.runner import ReplicationError, compare, run, sweep
-    from sim.scenario import Scenario
+    from sim.answers.results import Comparison, RunResult, SweepResult
+    from sim.montecarlo.runs import ReplicationError, compare, run, sweep
+    from sim.replication.drawdown import simulate
+    from sim.replication.outcome import ReplicationResult
+    from sim.scenario.contract import Scenario
+    from sim.scenario.reading import load_scenario
 
 _EXPORTS = {
-    "run": "sim.runner",
-    "compare": "sim.runner",
-    "sweep": "sim.runner",
-    "ReplicationError": "sim.runner",
-    "RunResult": "sim.results",
-    "Comparison": "sim.results",
-    "SweepResult": "sim.results",
-    "load_scenario": "sim.loader",
-    "simulate": "sim.model",
-    "Scenario": "sim.scenario",
-    "ReplicationResult": "sim.outcome",
+    "run": "sim.montecarlo.runs",
+    "compare": "sim.montecarlo.runs",
+    "sweep": "sim.montecarlo.runs",
+    "ReplicationError": "sim.montecarlo.runs",
+    "RunResult": "sim.answers.results",
+    "Comparison": "sim.answers.results",
+    "SweepResult": "sim.answers.results",
+    "load_scenario": "sim.scenario.reading",
+    "simulate": "sim.replication.drawdown",
+    "Scenario": "sim.scenario.contract",
+    "ReplicationResult": "sim.replication.outcome",
 }
 
 __all__ = [
@@ -57,7 +57,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from sim.runner import package_version
+        from sim.version import package_version
 
         return package_version()
     module = _EXPORTS.get(name)

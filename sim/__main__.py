@@ -3,7 +3,7 @@
 import sys
 
 try:
-    from sim.cli import main
+    from sim.cli.main import main
 except KeyboardInterrupt:  # Ctrl-C while Python is still importing: no traceback
     sys.stderr.write("drawdown: interrupted\n")
     raise SystemExit(130) from None

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from sim.outcome import ReplicationResult
-    from sim.results import Comparison, RunResult, SweepResult
-    from sim.timeline import Timeline
+    from sim.answers.results import Comparison, RunResult, SweepResult
+    from sim.render.timeline import Timeline
+    from sim.replication.outcome import ReplicationResult
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK = "#000000"
@@ -350,16 +350,16 @@ def sortie_timeline(
 ) -> Axes:
     """Gantt of what each tail did in one replication, with ramp occupancy and closures.
 
-    ``scenario_or_result``: a :class:`~sim.scenario.Scenario` or a RunResult (its
+    ``scenario_or_result``: a :class:`~sim.scenario.contract.Scenario` or a RunResult (its
     scenario and seed are used); ``replication``: a replication simulated with
-    ``trace=True`` (or its :class:`~sim.timeline.Timeline`). Rows: one per tail,
+    ``trace=True`` (or its :class:`~sim.render.timeline.Timeline`). Rows: one per tail,
     then the airliner departures and the parking spots in use. Weather closures
     are shaded purple, political suspensions hatched grey. ``window`` zooms on
     a period (default: the start of flying to the last take-off).
     """
     from matplotlib.patches import Patch
 
-    from sim.timeline import STATES, Timeline, timeline_of
+    from sim.render.timeline import STATES, Timeline, timeline_of
 
     scenario = getattr(scenario_or_result, "scenario", scenario_or_result)
     if seed is None and hasattr(scenario_or_result, "summary"):
@@ -490,7 +490,7 @@ def sortie_timeline(
 
 
 def _runs_of(results: RunResult | Comparison | Sequence[RunResult]) -> list[RunResult]:
-    from sim.results import Comparison, RunResult
+    from sim.answers.results import Comparison, RunResult
 
     if isinstance(results, RunResult):
         return [results]
@@ -503,7 +503,7 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
     """P(on time) of each scenario: a dot, its 95 % (Wilson) interval, verdict bands behind."""
     runs = _runs_of(results)
     ax = _axes(ax, 8.0, 1.4 + 0.5 * len(runs))
-    from sim.scoring import AT_RISK, ON_TRACK
+    from sim.answers.scoring import AT_RISK, ON_TRACK
 
     ax.axvspan(0, AT_RISK, color=VERMILLION, alpha=0.08, linewidth=0)
     ax.axvspan(AT_RISK, ON_TRACK, color=ORANGE, alpha=0.10, linewidth=0)
@@ -541,7 +541,7 @@ def compare_completion(results: Comparison | Sequence[RunResult], ax: Axes | Non
     """Completion P10–P90 of each scenario as a bar with the P50 as a dot, and the deadline."""
     runs = _runs_of(results)
     ax = _axes(ax, 8.0, 1.4 + 0.5 * len(runs))
-    from sim.scoring import percentile
+    from sim.answers.scoring import percentile
 
     for row, run in enumerate(runs):
         hours = run.completion_hours
@@ -589,7 +589,7 @@ def sweep_chart(sweep: SweepResult, ax: Axes | None = None) -> Axes:
     Numeric values go on a numeric axis, others (distributions) side by side;
     the 90 % (on track) and 50 % (at risk) thresholds are dashed.
     """
-    from sim.scoring import AT_RISK, ON_TRACK
+    from sim.answers.scoring import AT_RISK, ON_TRACK
 
     ax = _axes(ax, 8.0, 4.5)
     (first_key, first_values), *others = sweep.axes
@@ -648,7 +648,7 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
     One run: a sorted horizontal bar per cause with its share. Several runs: one
     stacked bar per scenario, the causes in the same colours.
     """
-    from sim.outcome import LATENESS_DRIVERS
+    from sim.replication.outcome import LATENESS_DRIVERS
 
     runs = _runs_of(results)
     colours = dict(zip(LATENESS_DRIVERS, [GREY, YELLOW, PURPLE, SKY_BLUE, ORANGE, GREEN,
@@ -719,7 +719,7 @@ def _driver_mean(run: RunResult, key: str) -> float:
 
 def median_replication(result: RunResult) -> int:
     """The index of the replication whose completion is the median (the typical run)."""
-    from sim.scoring import PERCENTILE_METHOD
+    from sim.answers.scoring import PERCENTILE_METHOD
 
     hours = result.completion_hours
     target = float(np.percentile(hours, 50, method=PERCENTILE_METHOD))
@@ -731,7 +731,7 @@ def median_replication(result: RunResult) -> int:
 
 def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
     """The figures of one run, by file stem, each drawn only when called."""
-    from sim.model import simulate
+    from sim.replication.drawdown import simulate
 
     def draw(plot: Callable[..., Axes], *args: Any, **kwargs: Any) -> Callable[[], Figure]:
         def make() -> Figure:
@@ -788,7 +788,7 @@ def _metadata(kind: str) -> dict[str, Any]:
 def save_figures(result: RunResult, directory: str | os.PathLike[str], *,
                  svg: bool = False) -> list[Path]:  # fmt: skip
     """Write a run's figures as ``<scenario>-<figure>.png`` (and ``.svg``) into ``directory``."""
-    from sim.files import write_atomic
+    from sim.outputs import write_atomic
 
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)

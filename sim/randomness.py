@@ -23,7 +23,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.distributions import Chance, Dist, Draws, is_fixed, is_never
+from sim.scenario.distributions import Chance, Dist, Draws, is_fixed, is_never
 
 
 class Source(IntEnum):

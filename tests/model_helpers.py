@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sim.model import simulate
-from sim.outcome import ReplicationResult
-from sim.scenario import Scenario
+from sim.replication.drawdown import simulate
+from sim.replication.outcome import ReplicationResult
+from sim.scenario.contract import Scenario
 
 # The base of the hand-computed scenarios. Clock zero is Monday 2024-06-03 00:00.
 # One C-17 at the offload station: leg 5 h, load 3 h, service 1 h, turnaround 10 h,

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.loader import load_scenario_text
-from sim.outcome import CARGO_DTYPE, PERSONNEL_DTYPE, Counters, ReplicationResult
-from sim.records import Layout, ReplicationTable
-from sim.scenario import Scenario
+from sim.montecarlo.records import Layout, ReplicationTable
+from sim.replication.outcome import CARGO_DTYPE, PERSONNEL_DTYPE, Counters, ReplicationResult
+from sim.scenario.contract import Scenario
+from sim.scenario.reading import load_scenario_text
 
 # Start at midnight, deadline end at 48 h. 10 people, 10 units of 100 kg (one of them
 # sensitive: 1 unit of 100 kg), milestones at 24 h (half the people) and 48 h (80 % of cargo).

@@ -1,4 +1,4 @@
-"""Calibration against the 2024 record: ``sim.calibration`` and ``drawdown calibrate``.
+"""Calibration against the 2024 record: ``sim.answers.calibration`` and ``drawdown calibrate``.
 
 The historical scenario's targets (issue 5), set by the lead before any run:
 median personnel out by 7 Jun within 230–330 (record: more than 269); by the
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibration import CalibrationResult, calibrate, render_calibration
-from sim.cli import main
-from sim.runner import run
+from sim.answers.calibration import CalibrationResult, calibrate, render_calibration
+from sim.cli.main import main
+from sim.montecarlo.runs import run
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical-2024.yaml"

@@ -6,10 +6,10 @@ import datetime as dt
 import math
 from typing import Any
 
-from sim.clearance import ClearanceOffice
+from sim.actors.clearance import ClearanceOffice
 from sim.clock import Blocked, Clock
 from sim.randomness import Streams
-from sim.scenario import Clearance
+from sim.scenario.contract import Clearance
 
 START = dt.datetime(2024, 6, 3, 6, 0)  # Monday 06:00: midnight is 18 h in
 HORIZON_HOURS = 30 * 24.0

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from runner_scenarios import DETERMINISTIC, RANDOM, write
 
-from sim.cli import main
+from sim.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,12 +156,12 @@ def test_run_usage_errors_exit_2(
 def test_a_crashed_replication_exits_3_naming_it(
     capsys: pytest.CaptureFixture[str], deterministic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sim.model
+    import sim.replication.drawdown
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("model bug")
 
-    monkeypatch.setattr(sim.model, "simulate", crash)
+    monkeypatch.setattr(sim.replication.drawdown, "simulate", crash)
     code, _, err = drawdown(capsys, "run", deterministic)
     assert code == 3
     assert "replication 0 (seed 1) failed: RuntimeError: model bug" in err

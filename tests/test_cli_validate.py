@@ -1,6 +1,6 @@
 """``drawdown validate`` and ``drawdown schema``, and the command line's global behaviour.
 
-Most tests call :func:`sim.cli.main` in-process and read what it printed with
+Most tests call :func:`sim.cli.main.main` in-process and read what it printed with
 ``capsys``; one runs ``python -m sim`` in a subprocess to check that a bad file
 gives exit code 2 and no traceback.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import build_parser, main
+from sim.cli.main import build_parser, main
 
 ROOT = Path(__file__).parent.parent
 VALID = ROOT / "tests" / "scenarios" / "valid"
@@ -88,7 +88,7 @@ SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda path: path.name)
 def test_every_shipped_scenario_validates_and_names_its_schema(path: Path) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.reading import load_scenario
 
     assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
     load_scenario(path)
@@ -134,7 +134,7 @@ def test_interrupt_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.loader.load_scenario", interrupted)
+    monkeypatch.setattr("sim.scenario.reading.load_scenario", interrupted)
     assert main(["validate", str(VALID / "minimal.yaml")]) == 130
     assert capsys.readouterr().err == "drawdown: interrupted\n"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sim.actors.commercial import Departure, airline_timetable
 from sim.clock import Blocked, Clock
-from sim.commercial import Departure, airline_timetable
 from sim.randomness import Streams
-from sim.scenario import CommercialService
+from sim.scenario.contract import CommercialService
 
 CLOCK = Clock(dt.datetime(2024, 6, 3, 0, 0))  # Monday 00:00
 HORIZON_HOURS = 14 * 24.0

@@ -17,8 +17,8 @@ import pytest
 from runner_scenarios import RANDOM, write
 
 import sim
-from sim.cli import main
-from sim.cluster import ExecutorError, scheduler_address
+from sim.cli.main import main
+from sim.montecarlo.cluster import ExecutorError, scheduler_address
 
 
 def comparable(summary: dict[str, Any]) -> dict[str, Any]:

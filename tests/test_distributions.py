@@ -13,7 +13,7 @@ import random
 import pytest
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from sim.distributions import Dist, Draws, bounds_of, is_fixed, mean_of
+from sim.scenario.distributions import Dist, Draws, bounds_of, is_fixed, mean_of
 
 # Strict, as in the scenario models: the text "3" is not a number.
 DIST: TypeAdapter[Dist] = TypeAdapter(Dist, config=ConfigDict(strict=True))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.expectations import check_expectations
-from sim.scenario import Expect
+from sim.answers.expectations import check_expectations
+from sim.scenario.contract import Expect
 
 
 def summary(**changes: Any) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.model import simulate
-from sim.scenario import Scenario
+from sim.replication.drawdown import simulate
+from sim.scenario.contract import Scenario
 
 GOLDEN = Path(__file__).parent / "golden" / "performance-invariance.json"
 

@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 
 import sim
 from sim import plots
-from sim.results import RunResult
-from sim.timeline import STATES, timeline_of
+from sim.answers.results import RunResult
+from sim.render.timeline import STATES, timeline_of
 
 FULL = Path(__file__).parent / "scenarios" / "valid" / "full.yaml"
 
@@ -177,7 +177,7 @@ def test_sweep_chart(sweep: sim.SweepResult) -> None:
 def test_lateness_drivers_of_one_run(result: RunResult) -> None:
     ax = plots.lateness_drivers(result, Figure().add_subplot())
     names = [label.get_text() for label in ax.get_yticklabels()]
-    assert set(names) == set(sim.outcome.LATENESS_DRIVERS.values())
+    assert set(names) == set(sim.replication.outcome.LATENESS_DRIVERS.values())
     assert "aircraft-hours" in ax.get_xlabel()
 
 

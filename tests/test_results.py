@@ -12,8 +12,8 @@ import pytest
 from runner_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
-from sim.files import write_atomic
-from sim.outcome import COUNTER_NAMES
+from sim.outputs import write_atomic
+from sim.replication.outcome import COUNTER_NAMES
 
 
 @pytest.fixture(scope="module")

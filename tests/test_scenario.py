@@ -1,6 +1,6 @@
 """The scenario models: strict, frozen, and checked across fields.
 
-Scenarios are normally loaded from YAML with :func:`sim.loader.load_scenario`;
+Scenarios are normally loaded from YAML with :func:`sim.scenario.reading.load_scenario`;
 these tests validate plain mappings with ``Scenario.model_validate`` to pin down
 the rules the models themselves enforce.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sim.scenario import Scenario, end_of_day
+from sim.scenario.contract import Scenario, end_of_day
 
 
 def minimal(**changes: Any) -> dict[str, Any]:

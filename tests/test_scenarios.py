@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.cli import main
-from sim.loader import load_scenario
-from sim.runner import run
+from sim.cli.main import main
+from sim.montecarlo.runs import run
+from sim.scenario.reading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scoring_helpers import everything_at, result, table_of
 
-from sim.scoring import lateness_drivers, percentile, summarize, verdict, wilson_interval
+from sim.answers.scoring import lateness_drivers, percentile, summarize, verdict, wilson_interval
 
 
 def test_wilson_interval_matches_hand_computation() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from sim.actors.weather import draw_closures
 from sim.clock import Clock
 from sim.randomness import Streams
-from sim.scenario import Weather
-from sim.weather import draw_closures
+from sim.scenario.contract import Weather
 
 START = dt.datetime(2024, 5, 20, 0, 0)
 CLOCK = Clock(START)

@@ -1,0 +1,342 @@
+"""What is still at Base 101, and what one aircraft or airliner takes of it.
+
+People are kept as head counts per cohort and cargo as unit counts per line:
+the model never creates an object per person or per pallet.
+
+**Cargo readiness.** A line with its own ``ready`` date is ready then. The other
+lines are packed in loading order at ``packing_positions_per_day`` (a rate
+drawn per day, spread evenly over the day); a unit is ready when the packers
+have prepared all positions up to and including it. With no packing rate, cargo
+is ready at the start.
+
+**A military load** (decided when the loading team is assigned): cargo units in
+loading order (sensitive first under ``policy.sensitive_first``, then
+``priority``, then file order), each unit that is ready and fits in the
+remaining pallet positions and payload (a unit that does not fit waits and the
+loadmaster tries the next ones); then people in the order last-out cohorts
+(only once no cargo is left unloaded on the base), non-commercial cohorts,
+commercial cohorts (when ``policy.military_seats``), within the seats
+(``seats_with_cargo`` when any cargo is aboard) and the payload left.
+
+**An airliner** takes ready people of commercial, not last-out cohorts, in file
+order, up to its bookable seats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from sim.clock import Clock
+from sim.scenario.contract import Airlift, Scenario
+from sim.scenario.distributions import Draws
+
+# A weight that fits "exactly" must fit despite floating-point rounding.
+_KG_TOLERANCE = 1e-6
+
+
+@dataclass(slots=True)
+class Load:
+    """What one military sortie carries: (line, units) and (cohort, people)."""
+
+    cargo: list[tuple[int, int]]
+    people: list[tuple[int, int]]
+    cargo_kg: float = 0.0
+    last_out_aboard: bool = False
+
+    @property
+    def cargo_units(self) -> int:
+        return sum(units for _, units in self.cargo)
+
+    @property
+    def passengers(self) -> int:
+        return sum(count for _, count in self.people)
+
+    @property
+    def empty(self) -> bool:
+        return not self.cargo and not self.people
+
+
+class _Plan:
+    """What an inventory takes from its scenario alone: the same in every replication.
+
+    Computed once per scenario (and start) and shared by the replications of a
+    worker; its lists are never modified (an :class:`Inventory` copies what it changes).
+    """
+
+    __slots__ = (
+        "airline_order",
+        "cargo_units",
+        "cohort_count",
+        "cohort_last_out",
+        "cohort_ready",
+        "fixed_ready",
+        "line_kg",
+        "line_positions",
+        "line_sensitive",
+        "military_order",
+        "order",
+        "sensitive_units",
+    )
+
+    def __init__(self, scenario: Scenario, clock: Clock) -> None:
+        policy = scenario.policy
+        lines = scenario.cargo
+        self.line_positions = [line.positions for line in lines]
+        self.line_kg = [line.weight_kg for line in lines]
+        self.line_sensitive = [line.sensitive for line in lines]
+        # Loading order: sensitive first (if the policy says so), then priority, then file order.
+        self.order = sorted(
+            range(len(lines)),
+            key=lambda i: (
+                (not lines[i].sensitive) if policy.sensitive_first else False,
+                lines[i].priority,
+                i,
+            ),
+        )
+        # Ready times of the lines that do not wait for the packers (when packing is drawn).
+        self.fixed_ready: list[list[float] | None] = [
+            None if line.ready is None else [_ready_hours(clock, line.ready)] * line.count
+            for line in lines
+        ]
+        self.cargo_units = sum(line.count for line in lines)
+        self.sensitive_units = sum(line.count for line in lines if line.sensitive)
+
+        cohorts = scenario.personnel
+        self.cohort_count = [cohort.count for cohort in cohorts]
+        self.cohort_ready = [_ready_hours(clock, cohort.ready) for cohort in cohorts]
+        self.cohort_last_out = [cohort.last_out for cohort in cohorts]
+        last_out = [i for i, c in enumerate(cohorts) if c.last_out]
+        military_only = [i for i, c in enumerate(cohorts) if not c.last_out and not c.commercial]
+        flexible = [i for i, c in enumerate(cohorts) if not c.last_out and c.commercial]
+        # Boarding order on military aircraft, and the cohorts that may board at all.
+        self.military_order = last_out + military_only + (flexible if policy.military_seats else [])
+        self.airline_order = flexible
+
+
+# The last plan made, and what it was made for (a worker simulates one scenario at a time).
+_last_plan: tuple[Scenario, dt.datetime, _Plan] | None = None
+
+
+def _plan_of(scenario: Scenario, clock: Clock) -> _Plan:
+    global _last_plan
+    cached = _last_plan
+    if cached is not None and cached[0] is scenario and cached[1] == clock.start:
+        return cached[2]
+    plan = _Plan(scenario, clock)
+    _last_plan = (scenario, clock.start, plan)  # holds the scenario: its id is not reused
+    return plan
+
+
+class Inventory:
+    """People and cargo not yet loaded, and what is aboard aircraft on the ground."""
+
+    def __init__(self, scenario: Scenario, clock: Clock, packing: Draws | None) -> None:
+        plan = _plan_of(scenario, clock)
+        # Shared with the other replications, never modified:
+        self.line_positions = plan.line_positions
+        self.line_kg = plan.line_kg
+        self.line_sensitive = plan.line_sensitive
+        self.order = plan.order
+        self.cohort_ready = plan.cohort_ready
+        self.cohort_last_out = plan.cohort_last_out
+        self.military_order = plan.military_order
+        self.airline_order = plan.airline_order
+        # This replication's own:
+        self.line_ready = _cargo_ready_hours(scenario, plan, packing)
+        self.line_loaded = [0] * len(plan.line_positions)
+        self.cargo_units_unloaded = plan.cargo_units
+        self.cargo_units_aboard = 0
+        self.sensitive_units_left = plan.sensitive_units
+        self.cohort_left = list(plan.cohort_count)
+        self.people_left = sum(self.cohort_left)
+        self.people_aboard = 0
+        # military_loads(inf, airlift) and what it was computed for (see there).
+        self._loads_left_key: tuple[Airlift, int, int] | None = None
+        self._loads_left = 0.0
+
+    # -- what remains ---------------------------------------------------------
+
+    @property
+    def all_out(self) -> bool:
+        """Nobody and nothing left on the base, on the ramp or aboard an aircraft."""
+        return (
+            self.people_left == 0
+            and self.cargo_units_unloaded == 0
+            and self.cargo_units_aboard == 0
+            and self.people_aboard == 0
+        )
+
+    def airline_eligible_left(self) -> int:
+        return sum(self.cohort_left[i] for i in self.airline_order)
+
+    def next_ready_after(self, hours: float) -> float:
+        """The next instant after ``hours`` when more cargo or people become ready."""
+        soonest = math.inf
+        for i, ready in enumerate(self.line_ready):
+            if self.line_loaded[i] < len(ready):
+                index = bisect_right(ready, hours)
+                if index < len(ready):
+                    soonest = min(soonest, ready[index])
+        for i in self.military_order:
+            if self.cohort_left[i] and hours < self.cohort_ready[i] < soonest:
+                soonest = self.cohort_ready[i]
+        return soonest
+
+    def military_loads(self, hours: float, airlift: Airlift) -> float:
+        """Sortie-loads of cargo and people ready by ``hours`` that military aircraft may carry.
+
+        Cargo loads are the larger of positions and weight over one aircraft's
+        limits; people ride in the sidewall seats of cargo sorties first, and the
+        rest count in full passenger loads.
+
+        Tails ask this several times per sortie, most often for everything left
+        (``hours`` = ``inf``): that answer is kept until a load or an airliner
+        takes something (which always changes ``cargo_units_unloaded`` or
+        ``people_left``).
+        """
+        if hours == math.inf:
+            key = (airlift, self.cargo_units_unloaded, self.people_left)
+            if self._loads_left_key == key:
+                return self._loads_left
+        positions = kg = 0.0
+        line_loaded, line_positions, line_kg = self.line_loaded, self.line_positions, self.line_kg
+        for i, ready in enumerate(self.line_ready):
+            loaded = line_loaded[i]
+            if loaded >= len(ready):
+                continue  # the whole line is loaded
+            units = bisect_right(ready, hours) - loaded
+            if units > 0:
+                positions += units * line_positions[i]
+                kg += units * line_kg[i]
+        cargo_loads = 0.0
+        if positions:
+            cargo_loads = max(
+                positions / airlift.positions if airlift.positions else math.inf,
+                kg / airlift.payload_kg,
+            )
+        people = 0
+        cohort_left, cohort_ready = self.cohort_left, self.cohort_ready
+        for i in self.military_order:
+            if cohort_ready[i] <= hours:
+                people += cohort_left[i]
+        if not people or airlift.seats == 0:
+            loads = cargo_loads
+        else:
+            riding_along = math.ceil(cargo_loads) * airlift.seats_with_cargo
+            loads = cargo_loads + max(0, people - riding_along) / airlift.seats
+        if hours == math.inf:
+            self._loads_left_key, self._loads_left = key, loads
+        return loads
+
+    # -- taking loads ----------------------------------------------------------
+
+    def load_military(self, hours: float, airlift: Airlift) -> Load:
+        load = Load([], [])
+        free_positions = airlift.positions
+        free_kg = airlift.payload_kg + _KG_TOLERANCE
+        for i in self.order:
+            ready = self.line_ready[i]
+            units = bisect_right(ready, hours) - self.line_loaded[i]
+            if units <= 0:
+                continue
+            units = min(
+                units,
+                free_positions // self.line_positions[i],
+                int(free_kg // self.line_kg[i]),
+            )
+            if units <= 0:
+                continue
+            load.cargo.append((i, units))
+            self.line_loaded[i] += units
+            free_positions -= units * self.line_positions[i]
+            free_kg -= units * self.line_kg[i]
+            load.cargo_kg += units * self.line_kg[i]
+        cargo_units = load.cargo_units
+        self.cargo_units_unloaded -= cargo_units
+        self.cargo_units_aboard += cargo_units
+
+        seats = airlift.seats_with_cargo if load.cargo else airlift.seats
+        seats = min(seats, int(free_kg // airlift.passenger_kg))
+        for i in self.military_order:
+            if seats <= 0:
+                break
+            if not self.cohort_left[i] or self.cohort_ready[i] > hours:
+                continue
+            if self.cohort_last_out[i] and self.cargo_units_unloaded:
+                continue
+            count = min(seats, self.cohort_left[i])
+            load.people.append((i, count))
+            load.last_out_aboard = load.last_out_aboard or self.cohort_last_out[i]
+            self.cohort_left[i] -= count
+            self.people_left -= count
+            seats -= count
+        self.people_aboard += load.passengers
+        return load
+
+    def took_off(self, load: Load) -> None:
+        """The aircraft carrying ``load`` took off: all of it is out."""
+        self.cargo_units_aboard -= load.cargo_units
+        self.people_aboard -= load.passengers
+        self.sensitive_units_left -= sum(u for i, u in load.cargo if self.line_sensitive[i])
+
+    def board_airliner(self, hours: float, seats: int) -> list[tuple[int, int]]:
+        boarded: list[tuple[int, int]] = []
+        for i in self.airline_order:
+            if seats <= 0:
+                break
+            if not self.cohort_left[i] or self.cohort_ready[i] > hours:
+                continue
+            count = min(seats, self.cohort_left[i])
+            boarded.append((i, count))
+            self.cohort_left[i] -= count
+            self.people_left -= count
+            seats -= count
+        return boarded
+
+
+def _ready_hours(clock: Clock, ready: dt.datetime | None) -> float:
+    return 0.0 if ready is None else max(0.0, clock.hours(ready))
+
+
+def _cargo_ready_hours(scenario: Scenario, plan: _Plan, packing: Draws | None) -> list[list[float]]:
+    """Per cargo line, the sorted ready times (hours since start) of its units.
+
+    Lists of lines that do not wait for the packers are the plan's (shared, never modified).
+    """
+    lines = scenario.cargo
+    ready: list[list[float]] = [[] for _ in lines]
+    packed_lines = []
+    for i in plan.order:
+        fixed = plan.fixed_ready[i]
+        if fixed is not None:
+            ready[i] = fixed
+        elif packing is None:
+            ready[i] = [0.0] * lines[i].count
+        else:
+            packed_lines.append(i)
+    if not packed_lines:
+        return ready
+    assert packing is not None
+    horizon = 24.0 * scenario.simulation.horizon_days
+    day_begin, day_rate, day_done = 0.0, packing.next(), 0.0  # positions packed today so far
+    for i in packed_lines:
+        # Hoisted out of the loop over units (hundreds per replication): same arithmetic.
+        positions, ready_at = float(lines[i].positions), ready[i].append
+        for _ in range(lines[i].count):
+            needed = positions
+            while True:
+                if day_begin >= horizon:
+                    ready_at(math.inf)
+                    break
+                left_today = day_rate - day_done
+                if day_rate > 0 and needed <= left_today + 1e-9:
+                    day_done += needed
+                    ready_at(day_begin + 24.0 * day_done / day_rate)
+                    break
+                needed -= max(0.0, left_today)
+                day_begin += 24.0
+                day_rate, day_done = packing.next(), 0.0
+    return ready

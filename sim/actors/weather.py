@@ -1,0 +1,68 @@
+"""Weather at Base 101: airfield closures from squall lines and dust.
+
+Closures arrive as a Poisson process whose rate is set per calendar month
+(``closures_per_30_days``); each lasts ``closure_hours``. Overlapping closures
+merge. While the airfield is closed nothing lands or takes off, airliners
+included; loading on the ramp goes on.
+
+Simplification: a month's rate, when given as a distribution, is drawn once per
+month of the replication (a wet or a dry July), and the closures of the whole
+horizon are drawn up front from the weather stream, which is equivalent to
+drawing them as they come because no actor can see a closure before it starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sim.clock import Blocked, Clock, poisson_arrivals
+from sim.randomness import Source, Streams
+from sim.scenario.contract import MONTHS, Weather
+from sim.scenario.distributions import Dist, Draws
+
+Month = tuple[float, float, Dist | None]
+"""A calendar month of the horizon: its hours ``[begin, end)`` and its closure rate, if any."""
+
+# The months last computed, and what for (a worker simulates one scenario at a time).
+_last_months: tuple[Weather, dt.datetime, float, list[Month]] | None = None
+
+
+def _months(weather: Weather, clock: Clock, horizon_hours: float) -> list[Month]:
+    """The calendar months over ``[0, horizon_hours)``: the same in every replication."""
+    global _last_months
+    cached = _last_months
+    if (
+        cached is not None
+        and cached[0] is weather
+        and cached[1] == clock.start
+        and cached[2] == horizon_hours
+    ):
+        return cached[3]
+    months: list[Month] = []
+    begin = 0.0
+    while begin < horizon_hours:
+        day = clock.day(begin)
+        date = clock.date(day)
+        first_of_next_month = (date.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        end = min(horizon_hours, clock.day_start(clock.day_of(first_of_next_month)))
+        months.append((begin, end, weather.closures_per_30_days.get(MONTHS[date.month - 1])))
+        begin = end
+    _last_months = (weather, clock.start, horizon_hours, months)  # holds `weather`: ids not reused
+    return months
+
+
+def draw_closures(
+    weather: Weather, clock: Clock, horizon_hours: float, streams: Streams
+) -> Blocked:
+    """The airfield's weather closures over ``[0, horizon_hours)``."""
+    if not weather.closures_per_30_days:
+        return Blocked()
+    rng = streams.rng(Source.WEATHER)
+    durations = Draws(weather.closure_hours, rng)
+    periods: list[tuple[float, float]] = []
+    for begin, end, rate in _months(weather, clock, horizon_hours):
+        if rate is not None:
+            per_30_days = Draws(rate, rng).next()
+            for arrival in poisson_arrivals(rng, per_30_days / 720.0, begin, end):
+                periods.append((arrival, arrival + durations.next()))
+    return Blocked(periods)

@@ -1,0 +1,1 @@
+"""Answers from many replications: the score, comparisons, expectations and calibration."""

@@ -1,0 +1,222 @@
+"""Scoring a Monte Carlo run against the deadline: the numbers a planner reads.
+
+Everything here is a pure function of the per-replication records
+(:class:`~sim.montecarlo.records.ReplicationTable`) and the scenario, so the same records
+always give the same score, whatever the number of workers that produced them.
+
+**On time** means complete strictly before the end of the deadline day (00:00 of
+the next day). An unfinished replication (not done within the horizon) is late.
+
+**Percentiles** use NumPy's ``inverted_cdf`` method on completion hours, with
+unfinished replications counted as +infinity: P90 is the earliest completion
+time by which at least 90 % of replications were complete. It is therefore always
+the completion time of a real replication (no interpolation between two runs,
+which would invent a date no replication produced), and it is ``null`` when that
+replication is unfinished. With 10 replications P10 is the fastest, P50 the 5th
+and P90 the 9th; the mean and the maximum are ``null`` when any replication is
+unfinished.
+
+**Slack** at a percentile is the deadline end minus the completion at that
+percentile, in days: ``slack_days.p90`` is the margin left in the pessimistic
+case, negative when late.
+
+**P(on time)** comes with a Wilson score interval (95 %), which, unlike the
+textbook ``p ± 1.96·sqrt(p(1-p)/n)``, stays inside [0, 1] and does not collapse
+to a zero width when every replication is on time.
+
+**Lateness drivers** are the hours lost per cause (the ``LATENESS_DRIVERS``
+counters: aircraft-hours spent waiting or repairing, not days of delay on the
+critical path), averaged over the late replications, or over the slowest tenth
+when none is late, with each cause's share of the total and its excess over
+the other replications (``excess_hours``): a cause that costs every replication
+alike, such as tails waiting for the first approvals, can dominate the hours
+and still not be what made the late ones late. Seats lost on cancelled
+airliners are reported beside them in seats, not hours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any, Final
+
+import numpy as np
+
+from sim.montecarlo.records import Layout, ReplicationTable
+from sim.replication.outcome import COUNTER_NAMES, LATENESS_DRIVERS
+from sim.scenario.contract import Scenario
+
+Z95 = 1.959963984540054
+"""Two-sided 95 % quantile of the standard normal distribution."""
+
+ON_TRACK = 0.9
+AT_RISK = 0.5
+PERCENTILE_METHOD: Final = "inverted_cdf"
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (``(0, 1)`` when there are no trials)."""
+    if trials <= 0:
+        return (0.0, 1.0)
+    if not 0 <= successes <= trials:
+        raise ValueError(f"successes must lie in [0, trials] (got {successes} of {trials})")
+    p = successes / trials
+    z2 = z * z
+    centre = (p + z2 / (2 * trials)) / (1 + z2 / trials)
+    half = z / (1 + z2 / trials) * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    # At 0 or n successes the bound is exactly 0 or 1; do not let rounding say otherwise.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return (low, high)
+
+
+def wilson_half_width(successes: int, trials: int) -> float:
+    low, high = wilson_interval(successes, trials)
+    return (high - low) / 2
+
+
+def verdict(p_on_time: float) -> str:
+    """``on track`` (≥ 0.9), ``at risk`` (≥ 0.5) or ``late``."""
+    if p_on_time >= ON_TRACK:
+        return "on track"
+    if p_on_time >= AT_RISK:
+        return "at risk"
+    return "late"
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile (0–100) as a real sample value; +inf stays +inf, nan is skipped."""
+    finite_or_inf = values[~np.isnan(values)]
+    if finite_or_inf.size == 0:
+        return math.nan
+    return float(np.percentile(finite_or_inf, q, method=PERCENTILE_METHOD))
+
+
+def on_time(table: ReplicationTable, scenario: Scenario) -> np.ndarray:
+    """Boolean per replication: complete strictly before the end of the deadline day."""
+    deadline_hours = scenario.hours_since_start(scenario.deadline_end)
+    return np.asarray(table.completion_hours < deadline_hours)
+
+
+def _moment(scenario: Scenario, hours: float) -> str | None:
+    if not math.isfinite(hours):
+        return None
+    return scenario.moment(hours).isoformat(timespec="minutes")
+
+
+def _round(value: float, digits: int = 4) -> float | None:
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def completion_summary(table: ReplicationTable, scenario: Scenario) -> dict[str, str | None]:
+    hours = table.completion_hours
+    summary = {f"p{q}": _moment(scenario, percentile(hours, q)) for q in (10, 50, 90)}
+    summary["mean"] = _moment(scenario, float(np.mean(hours)) if len(table) else math.nan)
+    summary["min"] = _moment(scenario, float(np.min(hours)) if len(table) else math.nan)
+    summary["max"] = _moment(scenario, float(np.max(hours)) if len(table) else math.nan)
+    return summary
+
+
+def slack_summary(table: ReplicationTable, scenario: Scenario) -> dict[str, float | None]:
+    deadline_hours = scenario.hours_since_start(scenario.deadline_end)
+    return {
+        f"p{q}": _round((deadline_hours - percentile(table.completion_hours, q)) / 24.0, 3)
+        for q in (10, 50, 90)
+    }
+
+
+def driver_hours(table: ReplicationTable) -> np.ndarray:
+    """Hours lost per replication and driver: float64 [n, len(LATENESS_DRIVERS)]."""
+    columns = [COUNTER_NAMES.index(name) for name in LATENESS_DRIVERS]
+    return table.counters[:, columns]
+
+
+def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> dict[str, Any]:
+    """Which causes of lost time dominate in the late (or slowest) replications."""
+    late = ~on_time(table, scenario)
+    if late.any():
+        basis, rows = "late replications", np.flatnonzero(late)
+    else:
+        slowest = max(1, math.ceil(len(table) / 10)) if len(table) else 0
+        order = np.argsort(table.completion_hours, kind="stable")
+        basis, rows = "slowest tenth", np.sort(order[len(table) - slowest :])
+    all_hours = driver_hours(table)
+    hours = all_hours[rows]
+    means = hours.mean(axis=0) if rows.size else np.zeros(len(LATENESS_DRIVERS))
+    rest = np.delete(all_hours, rows, axis=0)
+    rest_means = rest.mean(axis=0) if len(rest) else np.full(len(LATENESS_DRIVERS), np.nan)
+    total = float(means.sum())
+    drivers: list[dict[str, Any]] = [
+        {
+            "driver": key,
+            "name": name,
+            "mean_hours": round(float(mean), 2),
+            "share": round(float(mean) / total, 4) if total > 0 else 0.0,
+            # What sets these replications apart: a cause that costs every replication
+            # the same hours (tails waiting for the first approvals) has no excess.
+            "excess_hours": None if math.isnan(other) else round(float(mean - other), 2),
+        }
+        for (key, name), mean, other in zip(
+            LATENESS_DRIVERS.items(), means, rest_means, strict=True
+        )
+    ]
+    drivers.sort(key=lambda driver: -driver["mean_hours"])  # stable: ties keep the contract order
+    seats_lost = table.counter("commercial_seats_lost")[rows]
+    return {
+        "basis": basis,
+        "replications": int(rows.size),
+        "drivers": drivers,
+        "commercial_seats_lost_mean": round(float(seats_lost.mean()), 2) if rows.size else 0.0,
+    }
+
+
+def milestone_summary(table: ReplicationTable, layout: Layout) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": milestone.name,
+            "by": milestone.by.isoformat(),
+            "personnel": milestone.personnel,
+            "cargo": milestone.cargo,
+            "p_met": round(float(table.milestones_met[:, column].mean()), 4) if len(table) else 0.0,
+        }
+        for column, milestone in enumerate(layout.milestones)
+    ]
+
+
+def summarize(
+    table: ReplicationTable, scenario: Scenario, layout: Layout, *, seed: int
+) -> dict[str, Any]:
+    """The contract's JSON summary of one run (without provenance)."""
+    n = len(table)
+    successes = int(on_time(table, scenario).sum())
+    p = successes / n if n else 0.0
+    low, high = wilson_interval(successes, n)
+    unfinished_reasons = Counter(
+        reason or "unfinished"
+        for reason, hours in zip(table.unfinished_reason, table.completion_hours, strict=True)
+        if not math.isfinite(hours)
+    )
+    counters = table.counters.mean(axis=0) if n else np.zeros(len(COUNTER_NAMES))
+    sensitive = table.sensitive_hours
+    return {
+        "scenario": scenario.name,
+        "replications": n,
+        "seed": seed,
+        "deadline": scenario.deadline.isoformat(),
+        "verdict": verdict(p),
+        "p_on_time": round(p, 4),
+        "p_on_time_ci95": [round(low, 4), round(high, 4)],
+        "completion": completion_summary(table, scenario),
+        "slack_days": slack_summary(table, scenario),
+        "sensitive_out": {f"p{q}": _moment(scenario, percentile(sensitive, q)) for q in (50, 90)},
+        "unfinished": sum(unfinished_reasons.values()),
+        "unfinished_reasons": dict(
+            sorted(unfinished_reasons.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        "milestones": milestone_summary(table, layout),
+        "lateness_drivers": lateness_drivers(table, scenario),
+        "counters": {
+            name: round(float(mean), 4) for name, mean in zip(COUNTER_NAMES, counters, strict=True)
+        },
+        "percentile_method": PERCENTILE_METHOD,
+    }

@@ -1,0 +1,225 @@
+"""Shared options and argument types of the ``drawdown`` verbs.
+
+Scenario arguments (FILE, ``--set``), the run options every simulating verb
+takes (``-n``, ``--seed``, ``-j``, ``--executor``, ``-q``, ``--json``), argument
+types with planner-worded messages, and where outputs go. Only the standard
+library is imported at the top so that ``drawdown --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.cli.exits import UsageError
+from sim.scenario.problems import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.scenario.contract import Scenario
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# --- argument types -----------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1 (got {value})")
+    return value
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 2**63) (got {value})")
+    return value
+
+
+def replication_index(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0 (got {value})")
+    return value
+
+
+def fraction(low_open: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+        if not (0 < value < 0.5 if low_open else 0 <= value <= 1):
+            raise argparse.ArgumentTypeError(
+                f"must lie in {'(0, 0.5)' if low_open else '[0, 1]'} (got {text})"
+            )
+        return value
+
+    return parse
+
+
+def executor_address(text: str) -> str:
+    from sim.montecarlo.cluster import ExecutorError, scheduler_address
+
+    try:
+        scheduler_address(text)
+    except ExecutorError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``2,3,{dist: uniform, low: 1, high: 3}`` at top-level commas only.
+
+    Commas inside braces, brackets or quotes belong to one value.
+    """
+    values: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            values.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    values.append("".join(current).strip())
+    return values
+
+
+# --- declaring verbs and their options ---------------------------------------
+
+
+def add_verb(
+    verbs: Any, name: str, handler: Handler, *, help: str, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """Declare a verb; its examples appear in its own ``--help`` and in ``drawdown --help``."""
+    epilog = "examples:\n" + "\n".join(f"  {example}" for example in examples)
+    parser: argparse.ArgumentParser = verbs.add_parser(
+        name,
+        help=help,
+        description=help,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler, examples=tuple(examples))
+    return parser
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """The scenario FILE argument(s) and ``--set KEY=VALUE`` overrides."""
+    parser.add_argument(
+        "files" if many else "file",
+        metavar="FILE",
+        nargs="+" if many else None,
+        help="scenario YAML file" + ("s" if many else ""),
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override a field after extends, e.g. --set airlift.tails=4 "
+        "or --set 'clearance.lead_days={dist: uniform, low: 1, high: 3}' (repeatable)",
+    )
+
+
+def run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> None:
+    parser.add_argument(
+        "-n", "--replications", type=positive_int, help="replications (default: the scenario's)"
+    )
+    parser.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
+    parser.add_argument(
+        "-j", "--jobs", type=positive_int, default=1, help="worker processes (default 1)"
+    )
+    parser.add_argument(
+        "--executor",
+        type=executor_address,
+        metavar="dask://HOST:PORT",
+        help="run the replications on a Dask cluster (needs the dask extra; "
+        "workers need drawdown-sim installed); results equal a local run",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary table"
+    )
+    if outputs:
+        parser.add_argument(
+            "--json",
+            nargs="?",
+            const="-",
+            metavar="PATH",
+            help="write the results as JSON to PATH, or to stdout (then nothing else goes there)",
+        )
+
+
+# --- reading scenarios and writing outputs ------------------------------------
+
+
+def scenario_paths(args: argparse.Namespace) -> list[str]:
+    """The FILE argument(s) of a verb declared with :func:`add_scenario_arguments`."""
+    return list(args.files) if hasattr(args, "files") else [args.file]
+
+
+def load_scenarios(args: argparse.Namespace) -> list[Scenario]:
+    """Load every scenario named on the command line, with ``--set`` overrides.
+
+    Raises one :class:`ScenarioError` with the problems of every file.
+    """
+    from sim.scenario.reading import load_scenario
+
+    scenarios: list[Scenario] = []
+    problems = []
+    for path in scenario_paths(args):
+        try:
+            scenarios.append(load_scenario(path, args.overrides))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def check_output_path(path: str | None, args: argparse.Namespace) -> None:
+    """Refuse to write a result over a scenario file (``--json a.yaml`` typed by mistake)."""
+    if path is None or path == "-":
+        return
+    target = Path(path)
+    inputs = {Path(p).resolve() for p in scenario_paths(args)}
+    if target.suffix.lower() in (".yaml", ".yml") or target.resolve() in inputs:
+        raise UsageError(f"will not write results over a scenario file ({path}); put --json last")
+    if not target.parent.is_dir():
+        raise UsageError(f"no such directory for {path}")
+
+
+def write_output(path: str, text: str) -> None:
+    from sim.outputs import write_atomic
+
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(path, text)
+
+
+def progress(args: argparse.Namespace) -> bool | None:
+    return False if args.quiet else None

@@ -1,0 +1,537 @@
+"""The verbs of the ``drawdown`` command line, one ``cmd_<verb>`` and ``add_<verb>`` pair each.
+
+Adding a verb: write ``cmd_<verb>(args) -> int`` and ``add_<verb>(verbs)``
+(which calls :func:`~sim.cli.options.add_verb` and declares the verb's options),
+then list ``add_<verb>`` in :data:`REGISTRATIONS`. Load scenarios with
+:func:`~sim.cli.options.load_scenarios` and let
+:class:`~sim.scenario.problems.ScenarioError` propagate: :func:`sim.cli.main.main`
+prints its problems and exits 2. Heavy modules (NumPy, SimPy, matplotlib,
+pandas) are imported inside the verbs that need them, so ``drawdown --help``
+and ``drawdown validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.cli.exits import ExitCode, UsageError, guarded, print_problems
+from sim.cli.options import (
+    add_scenario_arguments,
+    add_verb,
+    check_output_path,
+    fraction,
+    load_scenarios,
+    positive_int,
+    progress,
+    replication_index,
+    run_options,
+    scenario_paths,
+    seed,
+    split_values,
+    write_output,
+)
+from sim.scenario.problems import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.answers.results import RunResult
+
+
+# --- validate and schema ------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario.reading import explain, load_scenario
+
+    all_valid = True
+    for path in scenario_paths(args):
+        try:
+            scenario = load_scenario(path, args.overrides)
+        except ScenarioError as error:
+            print_problems(error)
+            all_valid = False
+            continue
+        if args.explain:
+            print(f"# {path}: resolved after extends, overrides and defaults")
+            print(explain(scenario), end="")
+        else:
+            print(f"{path}: ok")
+    return 0 if all_valid else 2
+
+
+def add_validate(verbs: Any) -> None:
+    parser = add_verb(
+        verbs,
+        "validate",
+        cmd_validate,
+        help="check scenario files and report every problem with its file and line",
+        examples=[
+            "drawdown validate scenarios/*.yaml",
+            "drawdown validate scenarios/historical-2024.yaml --set airlift.tails=4 --explain",
+        ],
+    )
+    add_scenario_arguments(parser, many=True)
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print each scenario fully resolved (after extends, --set and defaults) as YAML",
+    )
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.scenario.reading import scenario_json_schema
+
+    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def add_schema(verbs: Any) -> None:
+    add_verb(
+        verbs,
+        "schema",
+        cmd_schema,
+        help="print the JSON Schema of scenario files (for editors)",
+        examples=["drawdown schema > scenarios/scenario.schema.json"],
+    )
+
+
+# --- run ----------------------------------------------------------------------
+
+
+def _dumps(payload: Any) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.montecarlo.runs import run
+    from sim.render.text import render_run
+
+    check_output_path(args.json, args)
+    check_output_path(args.csv, args)
+    if args.json == "-" and args.csv == "-":
+        raise UsageError("--json and --csv cannot both go to stdout")
+    if args.svg and args.plots is None:
+        raise UsageError("--svg goes with --plots DIR")
+    scenarios = load_scenarios(args)  # every file's problems at once, before any run
+    results: list[RunResult] = []
+    table_on_stdout = not args.quiet and args.json != "-" and args.csv != "-"
+    for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
+        result = run(
+            scenario,
+            source=path,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=args.executor,
+            progress=progress(args),
+            until_precision=args.until_precision,
+            max_replications=args.max_replications,
+        )
+        results.append(result)
+        if table_on_stdout:
+            if len(results) > 1:
+                print()
+            print(render_run(result), end="", flush=True)
+    if args.json is not None:
+        payload = results[0].summary if len(results) == 1 else [r.summary for r in results]
+        write_output(args.json, _dumps(payload))
+    if args.csv is not None:
+        write_output(args.csv, _csv_of(results))
+    if args.plots is not None:
+        from sim.plots import save_figures
+
+        for result in results:
+            save_figures(result, args.plots, svg=args.svg)
+    failed = 0
+    if args.fail_under is not None:
+        for result in results:
+            if result.p_on_time < args.fail_under:
+                failed += 1
+                print(
+                    f"drawdown: {result.scenario.name}: P(on time) {result.p_on_time:.4f} "
+                    f"is under {args.fail_under:g}",
+                    file=sys.stderr,
+                )
+    return ExitCode.FAILED if failed else 0
+
+
+def _csv_of(results: list[RunResult]) -> str:
+    if len(results) == 1:
+        return results[0].to_csv()
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer: csv.DictWriter[str] | None = None
+    for result in results:
+        for row in result.rows():
+            record = {"scenario": result.scenario.name, **row}
+            if writer is None:
+                writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
+                writer.writeheader()
+            writer.writerow(record)
+    return buffer.getvalue()
+
+
+def add_run(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "run",
+        guarded(cmd_run),
+        help="simulate scenarios many times and score them against the deadline",
+        examples=[
+            "drawdown run scenarios/historical-2024.yaml -n 1000 -j 2",
+            "drawdown run scenarios/historical-2024.yaml --set airlift.tails=4 --json out/run.json",
+            "drawdown run scenarios/*.yaml --json > out/all.json",
+            "drawdown run scenarios/historical-2024.yaml --until-precision 0.01 --fail-under 0.9",
+        ],
+    )
+    add_scenario_arguments(parser, many=True)
+    run_options(parser)
+    parser.add_argument("--csv", metavar="PATH", help="one row per replication to PATH (- stdout)")
+    parser.add_argument(
+        "--plots", metavar="DIR", help="write the figures as DIR/<scenario>-<figure>.png"
+    )
+    parser.add_argument("--svg", action="store_true", help="with --plots: SVG files as well")
+    parser.add_argument(
+        "--fail-under",
+        type=fraction(low_open=False),
+        metavar="P",
+        help="exit 1 when P(on time) of any scenario is below P",
+    )
+    parser.add_argument(
+        "--until-precision",
+        type=fraction(low_open=True),
+        metavar="H",
+        help="add replications until the 95 %% interval of P(on time) is ±H or narrower",
+    )
+    parser.add_argument(
+        "--max-replications",
+        type=positive_int,
+        default=100_000,
+        metavar="N",
+        help="cap for --until-precision (default 100000)",
+    )
+
+
+# --- compare ------------------------------------------------------------------
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.montecarlo.runs import compare
+    from sim.render.text import render_comparison
+
+    check_output_path(args.json, args)
+    comparison = compare(
+        load_scenarios(args),
+        sources=scenario_paths(args),
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        executor=args.executor,
+        progress=progress(args),
+    )
+    if not args.quiet and args.json != "-":
+        print(render_comparison(comparison), end="")
+    if args.json is not None:
+        write_output(args.json, comparison.to_json())
+    return 0
+
+
+def add_compare(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "compare",
+        guarded(cmd_compare),
+        help="rank courses of action run with the same random numbers; "
+        "paired differences vs the first",
+        examples=[
+            "drawdown compare scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml -n 2000",
+        ],
+    )
+    add_scenario_arguments(parser, many=True)
+    run_options(parser)
+
+
+# --- sweep --------------------------------------------------------------------
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.montecarlo.runs import sweep
+    from sim.render.text import render_sweep
+
+    check_output_path(args.json, args)
+    check_output_path(args.csv, args)
+    axes: dict[str, list[str]] = {}
+    fixed: list[str] = []
+    for item in args.overrides:
+        key, equals, text = item.partition("=")
+        values = split_values(text) if equals else []
+        if len(values) > 1 and key.strip() not in axes:
+            axes[key.strip()] = values
+        else:
+            fixed.append(item)
+    if not axes:
+        raise UsageError("give at least one --set KEY=V1,V2,... with two or more values")
+    result = sweep(
+        args.file,
+        axes,
+        overrides=fixed,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        executor=args.executor,
+        progress=progress(args),
+    )
+    if not args.quiet and args.json != "-" and args.csv != "-":
+        print(render_sweep(result), end="")
+    if args.json is not None:
+        write_output(args.json, result.to_json())
+    if args.csv is not None:
+        write_output(args.csv, _sweep_csv(result.rows))
+    return 0
+
+
+def _sweep_csv(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    flat = [
+        {**{k: v for k, v in row.items() if k != "p_on_time_ci95"},
+         "p_on_time_low": row["p_on_time_ci95"][0], "p_on_time_high": row["p_on_time_ci95"][1]}
+        for row in rows
+    ]  # fmt: skip
+    writer = csv.DictWriter(buffer, fieldnames=list(flat[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat)
+    return buffer.getvalue()
+
+
+def add_sweep(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "sweep",
+        guarded(cmd_sweep),
+        help="run every combination of comma-separated --set values (full factorial)",
+        examples=[
+            "drawdown sweep scenarios/historical-2024.yaml --set airlift.tails=2,3,4,6 "
+            "--set clearance.lead_days=1,3 -n 500",
+        ],
+    )
+    add_scenario_arguments(parser)
+    run_options(parser)
+    parser.add_argument("--csv", metavar="PATH", help="one row per combination to PATH")
+
+
+# --- check --------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.answers.expectations import check_expectations
+    from sim.montecarlo.runs import run
+    from sim.render.text import render_check
+
+    scenarios = load_scenarios(args)
+    failed = False
+    for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
+        if scenario.expect is None:
+            print(render_check(path, []), end="")
+            continue
+        result = run(
+            scenario,
+            source=path,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=args.executor,
+            progress=progress(args),
+        )
+        outcomes = check_expectations(scenario.expect, result.summary)
+        failed |= not all(outcome.held for outcome in outcomes)
+        print(render_check(path, outcomes), end="", flush=True)
+    return ExitCode.FAILED if failed else 0
+
+
+def add_check(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "check",
+        guarded(cmd_check),
+        help="run scenarios and verify their expect: blocks (exit 1 when one fails)",
+        examples=["drawdown check scenarios/*.yaml -j 2"],
+    )
+    add_scenario_arguments(parser, many=True)
+    run_options(parser, outputs=False)
+
+
+# --- trace --------------------------------------------------------------------
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from sim.montecarlo.runs import resolve
+    from sim.render.text import TRACE_COLUMNS, render_trace, trace_rows
+    from sim.replication.drawdown import simulate
+
+    check_output_path(args.csv, args)
+    (loaded,) = load_scenarios(args)
+    scenario, _ = resolve(loaded, seed=args.seed)
+    seed = scenario.simulation.seed
+    result = simulate(scenario, args.replication, seed=seed, trace=True)
+    events = result.trace or ()
+    if args.csv is not None:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(TRACE_COLUMNS)
+        writer.writerows(trace_rows(scenario, events))
+        write_output(args.csv, buffer.getvalue())
+        if args.csv == "-":
+            return 0
+    print(render_trace(scenario, events), end="")
+    if result.completion_hours is None:
+        ending = f"unfinished ({result.unfinished_reason})"
+    else:
+        moment = scenario.moment(result.completion_hours).isoformat(sep=" ", timespec="minutes")
+        ending = f"complete at {moment}"
+    print(f"replication {args.replication}, seed {seed}: {ending}; {len(events)} events")
+    return 0
+
+
+def add_trace(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "trace",
+        guarded(cmd_trace),
+        help="print the event log of one replication, replayed alone",
+        examples=[
+            "drawdown trace scenarios/historical-2024.yaml --replication 17 --csv out/r17.csv"
+        ],
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument(
+        "-r", "--replication", type=replication_index, required=True, metavar="K",
+        help="replication index (0-based, as in run --csv)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
+    parser.add_argument("--csv", metavar="PATH", help="write the log as CSV to PATH (- stdout)")
+
+
+# --- report -------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sim.montecarlo.runs import compare
+    from sim.render.html import write_report
+
+    output = Path(args.output)
+    if output.suffix.lower() in (".yaml", ".yml") or output.resolve() in {
+        Path(path).resolve() for path in scenario_paths(args)
+    }:
+        raise UsageError(f"will not write the report over a scenario file ({args.output})")
+    if not output.parent.is_dir():
+        raise UsageError(f"no such directory for {args.output}")
+    scenarios = load_scenarios(args)
+    comparison = compare(
+        scenarios,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=False if args.quiet else None,
+    )
+    paths = scenario_paths(args)
+    runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]
+    write_report(runs, output, svg=args.svg, title=args.title)
+    return 0
+
+
+def _with_source(run: RunResult, path: str) -> RunResult:
+    import dataclasses
+
+    summary = run.summary
+    summary["provenance"]["source"] = path
+    return dataclasses.replace(run, _summary=summary)
+
+
+def add_report(verbs: Any) -> None:
+    parser = add_verb(
+        verbs,
+        "report",
+        guarded(cmd_report),
+        help="run scenarios (common random numbers) and write one self-contained HTML report",
+        examples=[
+            "drawdown report scenarios/historical-2024.yaml -o out/report.html",
+            "drawdown report scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml "
+            "-n 500 -o out/coas.html",
+        ],
+    )
+    add_scenario_arguments(parser, many=True)
+    parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file")
+    run_options(parser, outputs=False)
+    parser.add_argument("--svg", action="store_true", help="embed figures as inline SVG, not PNG")
+    parser.add_argument("--title", help="the report's title (default: from the scenarios)")
+
+
+# --- calibrate ----------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.answers.calibration import calibrate, render_calibration
+
+    check_output_path(args.json, args)
+    try:
+        result = calibrate(
+            args.file,
+            overrides=args.overrides,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+        )
+    except ValueError as error:  # no observed: points
+        print(f"drawdown calibrate: error: {error}", file=sys.stderr)
+        return 2
+    if args.json is not None:
+        write_output(args.json, result.to_json())
+    if args.json != "-" and not args.quiet:
+        print(render_calibration(result), end="")
+    return 0
+
+
+def add_calibrate(verbs: Any) -> None:
+
+    parser = add_verb(
+        verbs,
+        "calibrate",
+        guarded(cmd_calibrate),
+        help="compare a scenario's replications with its observed: points from the record",
+        examples=["drawdown calibrate scenarios/historical-2024.yaml -n 1000 -j 2"],
+    )
+    add_scenario_arguments(parser)
+    run_options(parser)
+
+
+# Every verb's registration function, in the order `drawdown --help` lists them.
+REGISTRATIONS: list[Callable[[Any], None]] = [
+    add_validate,
+    add_schema,
+    add_run,
+    add_compare,
+    add_sweep,
+    add_check,
+    add_trace,
+    add_report,
+    add_calibrate,
+]

@@ -1,0 +1,1 @@
+"""Many replications: seeded chunks on a worker pool, reduced to compact records."""

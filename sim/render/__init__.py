@@ -1,0 +1,1 @@
+"""Renderers: a result as text, data, a sortie timeline or an HTML report."""

@@ -1,0 +1,228 @@
+"""Text renderings of results for the terminal: plain tables, no colour, no side effects.
+
+Every function returns a string; the command line prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sim.answers.expectations import ExpectationOutcome
+from sim.answers.results import Comparison, RunResult, SweepResult
+from sim.replication.outcome import TraceEvent
+from sim.scenario.contract import Scenario
+
+KEY_COUNTERS = (
+    ("sorties", "sorties"),
+    ("empty_sorties", "empty sorties"),
+    ("military_passengers", "passengers on military aircraft"),
+    ("commercial_passengers", "passengers on airliners"),
+    ("clearance_denials", "clearance denials"),
+    ("clearance_wait_hours", "hours waiting for clearance"),
+    ("weather_closures", "weather closures"),
+    ("breakdowns", "breakdowns"),
+    ("commercial_cancelled", "airliner departures cancelled"),
+)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, indent: int = 2) -> str:
+    """A plain text table; columns whose cells all look numeric are right-aligned."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [
+        max([len(header)] + [len(row[column]) for row in cells])
+        for column, header in enumerate(headers)
+    ]
+
+    def numeric(column: int) -> bool:
+        values = [row[column] for row in cells if row[column] not in ("", "—")]
+        return bool(values) and all(
+            value.lstrip("+-−").replace(".", "", 1).replace("%", "").replace(" ", "").isdigit()
+            for value in values
+        )
+
+    right = [numeric(column) for column in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        padded = [
+            cell.rjust(width) if align else cell.ljust(width)
+            for cell, width, align in zip(row, widths, right, strict=True)
+        ]
+        return (" " * indent + "  ".join(padded)).rstrip()
+
+    rule = " " * indent + "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f} %"
+
+
+def interval(bounds: Sequence[float | None]) -> str:
+    low, high = bounds
+    if low is None or high is None:
+        return "—"
+    return f"{100 * low:.1f}–{100 * high:.1f} %"
+
+
+def moment(value: str | None) -> str:
+    return "unfinished" if value is None else value.replace("T", " ")
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f} d"
+
+
+def render_run(result: RunResult) -> str:
+    s = result.summary
+    lines = [
+        f"{s['scenario']}: {s['verdict'].upper()} — P(on time) {percent(s['p_on_time'])} "
+        f"(95 % CI {interval(s['p_on_time_ci95'])})",
+        f"  deadline end of {s['deadline']}; {s['replications']} replications, seed {s['seed']}",
+    ]
+    if "precision" in s:
+        precision = s["precision"]
+        reached = "reached" if precision["reached"] else "NOT reached (cap)"
+        lines.append(
+            f"  precision ±{precision['target_half_width']:g} {reached}: "
+            f"half-width {precision['half_width']:.4f} after {precision['replications_needed']}"
+        )
+    lines.append("")
+    completion, slack = s["completion"], s["slack_days"]
+    rows = [
+        [label.upper(), moment(completion[label]), days(slack.get(label))]
+        for label in ("p10", "p50", "p90")
+    ]
+    rows.append(["mean", moment(completion["mean"]), ""])
+    rows.append(["min", moment(completion["min"]), ""])
+    rows.append(["max", moment(completion["max"]), ""])
+    lines.append(table(["", "completion", "slack"], rows))
+    sensitive = s["sensitive_out"]
+    if sensitive["p50"] is not None or sensitive["p90"] is not None or s["unfinished"]:
+        lines.append(
+            f"  sensitive cargo out: P50 {moment(sensitive['p50'])}, P90 {moment(sensitive['p90'])}"
+        )
+    if s["unfinished"]:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in s["unfinished_reasons"].items())
+        lines.append(f"  unfinished within the horizon: {s['unfinished']} ({reasons})")
+    if s["milestones"]:
+        lines += ["", "milestones"]
+        rows = []
+        for milestone in s["milestones"]:
+            needs = []
+            if milestone["personnel"] is not None:
+                needs.append(f"{percent(milestone['personnel'])} of people")
+            if milestone["cargo"] is not None:
+                needs.append(f"{percent(milestone['cargo'])} of cargo")
+            rows.append(
+                [milestone["name"], milestone["by"], ", ".join(needs), percent(milestone["p_met"])]
+            )
+        lines.append(table(["milestone", "by end of", "needs", "P(met)"], rows))
+    drivers = s["lateness_drivers"]
+    top = [driver for driver in drivers["drivers"] if driver["mean_hours"] > 0][:5]
+    lines += [
+        "",
+        f"lateness drivers: mean aircraft-hours lost per replication "
+        f"({drivers['basis']}: {drivers['replications']})",
+    ]
+    if top:
+        rows = [
+            [d["name"], f"{d['mean_hours']:.1f}", percent(d["share"]), _excess(d["excess_hours"])]
+            for d in top
+        ]
+        lines.append(table(["cause", "hours", "share", "vs the rest"], rows))
+    else:
+        lines.append("  no hours lost to waits, repairs or crew rest")
+    if drivers["commercial_seats_lost_mean"]:
+        lines.append(
+            f"  airliner seats lost to cancellations: {drivers['commercial_seats_lost_mean']:.1f}"
+        )
+    lines += ["", "mean per replication"]
+    rows = [[label, f"{s['counters'][key]:.1f}"] for key, label in KEY_COUNTERS]
+    lines.append(table(["counter", "mean"], rows))
+    return "\n".join(lines) + "\n"
+
+
+def render_comparison(comparison: Comparison) -> str:
+    s = comparison.summary
+    rows = []
+    for row in s["ranking"]:
+        p_low, p_high = row["p_on_time_difference_ci95"]
+        d_low, d_high = row["completion_p50_difference_ci95_days"]
+        is_baseline = row["scenario"] == s["baseline"]
+        rows.append(
+            [
+                row["rank"],
+                row["scenario"] + (" (baseline)" if is_baseline else ""),
+                row["verdict"],
+                percent(row["p_on_time"]),
+                "" if is_baseline else f"{100 * row['p_on_time_difference']:+.1f} pts",
+                "" if is_baseline else f"[{100 * p_low:+.1f}, {100 * p_high:+.1f}]",
+                moment(row["completion_p50"]),
+                "" if is_baseline else days(row["completion_p50_difference_days"]),
+                "" if is_baseline or d_low is None else f"[{d_low:+.1f}, {d_high:+.1f}]",
+            ]
+        )
+    header = (
+        f"{len(s['ranking'])} scenarios, {s['replications']} replications each, "
+        f"common seed {s['seed']} (paired differences vs {s['baseline']})"
+    )
+    columns = [
+        "rank", "scenario", "verdict", "P(on time)", "Δ P", "95 % CI",
+        "P50 completion", "Δ P50", "95 % CI",
+    ]  # fmt: skip
+    notes = (
+        "  Δ P: mean of paired differences, normal interval; "
+        "Δ P50: difference of medians, bootstrap over replication pairs"
+    )
+    return "\n".join([header, "", table(columns, rows), "", notes]) + "\n"
+
+
+def render_sweep(result: SweepResult) -> str:
+    keys = [key for key, _ in result.axes]
+    rows = [
+        [
+            *(row[key] for key in keys),
+            row["verdict"],
+            percent(row["p_on_time"]),
+            interval(row["p_on_time_ci95"]),
+            moment(row["completion_p50"]),
+            moment(row["completion_p90"]),
+        ]
+        for row in result.rows
+    ]
+    columns = [*keys, "verdict", "P(on time)", "95 % CI", "P50 completion", "P90 completion"]
+    return table(columns, rows) + "\n"
+
+
+def render_check(path: str, outcomes: Sequence[ExpectationOutcome]) -> str:
+    if not outcomes:
+        return f"{path}: no expect block, nothing to check\n"
+    failed = sum(not outcome.held for outcome in outcomes)
+    status = "ok" if not failed else f"{failed} of {len(outcomes)} expectations FAILED"
+    rows = [["held" if o.held else "FAILED", o.name, o.expected, o.actual] for o in outcomes]
+    return f"{path}: {status}\n" + table(["", "expectation", "expected", "actual"], rows) + "\n"
+
+
+def trace_rows(scenario: Scenario, events: Sequence[TraceEvent]) -> list[list[str]]:
+    return [
+        [
+            scenario.moment(event.hours).isoformat(sep=" ", timespec="minutes"),
+            event.actor,
+            event.event,
+            event.detail,
+        ]
+        for event in events
+    ]
+
+
+TRACE_COLUMNS = ("time", "actor", "event", "detail")
+
+
+def render_trace(scenario: Scenario, events: Sequence[TraceEvent]) -> str:
+    return table(TRACE_COLUMNS, trace_rows(scenario, events), indent=0) + "\n"
+
+
+def _excess(hours: float | None) -> str:
+    """Hours lost beyond the other replications' mean (what sets the late ones apart)."""
+    return "n/a" if hours is None else f"{hours:+.1f}"

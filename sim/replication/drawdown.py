@@ -1,0 +1,80 @@
+"""One replication of the drawdown: the actors wired together in a SimPy environment.
+
+:func:`simulate` builds Base 101, the clearance office, the weather, the
+airliner timetable and the inventory of people and cargo, starts one
+``c17_sortie_cycle`` per tail and one ``airline_departures`` process, and runs
+until everything is out, nothing can move any more, or the horizon.
+
+The shared world those processes act on is :class:`sim.replication.world.Drawdown`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from sim.actors.airlift import c17_sortie_cycle
+from sim.actors.commercial import airline_departures, airline_timetable
+from sim.randomness import Streams
+from sim.replication.outcome import (
+    CARGO_DTYPE,
+    PERSONNEL_DTYPE,
+    ReplicationResult,
+)
+from sim.replication.world import Drawdown
+from sim.scenario.contract import Scenario
+
+
+def simulate(
+    scenario: Scenario, replication: int, *, seed: int | None = None, trace: bool = False
+) -> ReplicationResult:
+    """Run replication ``replication`` of ``scenario`` and return what happened.
+
+    Random numbers come from ``SeedSequence(seed, spawn_key=(replication, ...))``
+    (``seed`` defaults to the scenario's), so a replication replays alone.
+    """
+    env = simpy.Environment()
+    root_seed = scenario.simulation.seed if seed is None else seed
+    drawdown = Drawdown(env, scenario, Streams(root_seed, replication), trace)
+    if drawdown.inventory.all_out:
+        drawdown.completion_hours = 0.0
+    else:
+        for tail in range(drawdown.tails):
+            env.process(c17_sortie_cycle(env, tail, drawdown))
+        timetable = airline_timetable(
+            scenario.commercial,
+            drawdown.clock,
+            drawdown.horizon_hours,
+            drawdown.base.closures,
+            streams=drawdown.streams,
+        )
+        env.process(airline_departures(env, timetable, drawdown))
+        horizon = env.timeout(drawdown.horizon_hours)
+        env.run(until=env.any_of([drawdown.finished, horizon]))
+    end_hours = float(env.now)
+    closures = drawdown.base.closures
+    suspensions = drawdown.office.suspensions
+    counters = drawdown.counters
+    counters.weather_closures = sum(1 for start, _ in closures if start < end_hours)
+    counters.weather_closed_hours = closures.total_hours(until=end_hours)
+    counters.suspensions = sum(1 for start, _ in suspensions if start < end_hours)
+    counters.suspended_hours = suspensions.total_hours(until=end_hours)
+    finished = drawdown.completion_hours is not None
+    return ReplicationResult(
+        index=replication,
+        completion_hours=drawdown.completion_hours,
+        unfinished_reason=None if finished else drawdown.unfinished_reason(),
+        last_sensitive_hours=drawdown.last_sensitive_hours,
+        personnel=np.array(drawdown.personnel_rows, dtype=PERSONNEL_DTYPE),
+        cargo=np.array(drawdown.cargo_rows, dtype=CARGO_DTYPE),
+        counters=counters,
+        end_hours=end_hours,
+        events=_events_processed(env),
+        trace=None if drawdown.trace is None else tuple(drawdown.trace),
+    )
+
+
+def _events_processed(env: simpy.Environment) -> int:
+    """Events scheduled so far (SimPy numbers every event it schedules)."""
+    eid = env._eid  # SimPy keeps no public counter of events
+    return int(next(eid))

@@ -1,0 +1,158 @@
+"""The HTML report: self-contained (no network), summary first, one embedded image per figure;
+and `drawdown run --plots DIR` writes the figure files."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.cli.main import main
+from sim.render.html import render_report
+
+FULL = Path(__file__).parent / "scenarios" / "valid" / "full.yaml"
+RUN_FIGURES = 6  # burndown ×2, completion, timeline ×2, lateness drivers
+COMPARISON_FIGURES = 3
+
+
+class _Page(HTMLParser):
+    """Collects what a reader (or a browser) would fetch or see."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str | None]] = []
+        self.svgs = 0
+        self.figures: list[str | None] = []
+        self.resources: list[str] = []
+        self.tables = 0
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        found = dict(attrs)
+        if tag == "img":
+            self.images.append(found)
+        if tag == "svg":
+            self.svgs += 1
+        if tag == "figure":
+            self.figures.append(found.get("data-figure"))
+        if tag == "table":
+            self.tables += 1
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href", "data", "action") and value:
+                self.resources.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[sim.RunResult]:
+    comparison = sim.compare([FULL, FULL], replications=6, progress=False)
+    return list(comparison.results)
+
+
+@pytest.fixture
+def quick_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip encoding figures (slow) where only the structure of the page is tested."""
+
+    def stub(figure: object, kind: str = "png") -> bytes:
+        return (
+            b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+            if kind == "svg"
+            else b"png"
+        )
+
+    monkeypatch.setattr("sim.plots.figure_bytes", stub)
+
+
+def _no_external_resources(text: str, page: _Page) -> None:
+    assert all(resource.startswith(("data:", "#")) for resource in page.resources)
+    assert not re.search(r"url\(\s*['\"]?https?:", text)
+    assert "<script" not in text
+    assert "<link" not in text
+
+
+def test_report_of_one_run_puts_the_verdict_first_and_embeds_every_figure(
+    runs: list[sim.RunResult],
+) -> None:
+    text = render_report(runs[0])
+    page = _parse(text)
+    body = " ".join(page.text)
+    summary = runs[0].summary
+    assert summary["verdict"] in body
+    assert f"{100 * summary['p_on_time']:.1f} %" in body
+    assert "P(on time)" in body
+    assert len(page.figures) == RUN_FIGURES
+    assert len(page.images) == RUN_FIGURES
+    assert all(str(image["src"]).startswith("data:image/png;base64,") for image in page.images)
+    assert all(image["alt"] for image in page.images)
+    assert "Provenance" in body
+    assert summary["provenance"]["digest"] in body
+    assert "schema_version: 1" in body  # the scenario as run
+    assert "Lateness drivers" in body
+    _no_external_resources(text, page)
+    # The summary table comes before the first figure.
+    assert text.index('class="summary"') < text.index("<figure")
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_report_of_several_runs_adds_the_comparison_figures(runs: list[sim.RunResult]) -> None:
+    page = _parse(render_report(runs))
+    assert len(page.figures) == COMPARISON_FIGURES + 2 * RUN_FIGURES
+    assert page.figures[:COMPARISON_FIGURES] == [
+        "compare-on-time",
+        "compare-completion",
+        "compare-lateness-drivers",
+    ]
+
+
+def test_report_with_inline_svg(runs: list[sim.RunResult]) -> None:
+    text = render_report(runs[0], svg=True)
+    page = _parse(text)
+    assert page.svgs == RUN_FIGURES
+    assert not page.images
+    assert "<!DOCTYPE svg" not in text  # no external DTD reference
+    _no_external_resources(text, page)
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_report_verb_writes_one_file(tmp_path: Path) -> None:
+    output = tmp_path / "report.html"
+    code = main(["report", str(FULL), "-n", "4", "-q", "-o", str(output)])
+    assert code == 0
+    page = _parse(output.read_text(encoding="utf-8"))
+    assert len(page.images) == RUN_FIGURES
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left over
+
+
+def test_report_verb_refuses_to_overwrite_a_scenario(tmp_path: Path) -> None:
+    assert main(["report", str(FULL), "-n", "2", "-q", "-o", str(tmp_path / "x.yaml")]) == 2
+    assert main(["report", str(FULL), "-n", "2", "-q", "-o", str(tmp_path / "no/r.html")]) == 2
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_run_plots_writes_the_figures(tmp_path: Path) -> None:
+    target = tmp_path / "figures"
+    code = main(["run", str(FULL), "-n", "4", "-q", "--plots", str(target), "--svg"])
+    assert code == 0
+    names = {path.name for path in target.iterdir()}
+    assert "full-burndown-personnel.png" in names
+    assert "full-completion.svg" in names
+    assert len(names) == 2 * RUN_FIGURES
+
+
+def test_run_svg_needs_plots(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(FULL), "-n", "2", "-q", "--svg"]) == 2
+    assert "--svg goes with --plots" in capsys.readouterr().err

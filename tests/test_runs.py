@@ -1,0 +1,190 @@
+"""The Monte Carlo runner: reproducible for any workers and chunks, replayable, interruptible."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from runner_scenarios import DETERMINISTIC, RANDOM, write
+
+import sim
+from sim.cli.options import split_values
+from sim.montecarlo.records import Layout, ReplicationTable
+from sim.montecarlo.runs import ReplicationError
+from sim.replication.drawdown import simulate
+from sim.scenario.reading import load_scenario
+
+
+def comparable(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without what legitimately differs between equal runs (time, workers)."""
+    provenance = summary["provenance"]
+    for key in ("wall_seconds", "jobs", "chunk_size"):
+        provenance.pop(key)
+    return summary
+
+
+@pytest.fixture
+def random_yaml(tmp_path: Path) -> Path:
+    return write(tmp_path, "random.yaml", RANDOM)
+
+
+def test_deterministic_scenario_completes_when_computed_by_hand(tmp_path: Path) -> None:
+    result = sim.run(write(tmp_path, "deterministic.yaml", DETERMINISTIC))
+    summary = result.summary
+    assert summary["replications"] == 3
+    assert summary["p_on_time"] == 1.0
+    assert set(summary["completion"].values()) == {"2024-06-01T22:00"}
+    # Deadline end 2024-06-04T00:00 minus 22:00 on 1 June = 2 days 2 hours.
+    assert summary["slack_days"]["p50"] == pytest.approx(2 + 2 / 24, abs=1e-3)
+    assert summary["milestones"][0]["p_met"] == 1.0
+    assert summary["counters"]["sorties"] == 2.0
+    # Burndown: everything out before the end of day 1.
+    assert result.people_remaining[:, 0].tolist() == [0, 0, 0]
+    assert result.day_ends[0].isoformat() == "2024-06-02T00:00:00"
+
+
+def test_same_seed_gives_identical_json(random_yaml: Path) -> None:
+    first = sim.run(random_yaml, replications=20)
+    second = sim.run(random_yaml, replications=20)
+    assert comparable(first.summary) == comparable(second.summary)
+    assert sim.run(random_yaml, replications=20, seed=4).summary != first.summary
+
+
+def test_numbers_do_not_depend_on_workers_or_chunks(random_yaml: Path) -> None:
+    alone = sim.run(random_yaml, replications=24, jobs=1, chunk_size=24)
+    pooled = sim.run(random_yaml, replications=24, jobs=2, chunk_size=5)
+    with ThreadPoolExecutor(max_workers=3) as executor:
+        threaded = sim.run(random_yaml, replications=24, executor=executor, chunk_size=1)
+    expected = comparable(alone.summary)
+    assert comparable(pooled.summary) == expected
+    assert comparable(threaded.summary) == expected
+    np.testing.assert_array_equal(alone.completion_hours, pooled.completion_hours)
+    np.testing.assert_array_equal(alone.cargo_kg_remaining, threaded.cargo_kg_remaining)
+    assert pooled.table.index.tolist() == list(range(24))
+
+
+def test_replication_replays_alone(random_yaml: Path) -> None:
+    result = sim.run(random_yaml, replications=12, chunk_size=5)
+    scenario = load_scenario(random_yaml)
+    alone = ReplicationTable.from_results([simulate(scenario, 7)], Layout.of(scenario))
+    assert alone.completion_hours[0] == result.completion_hours[7]
+    np.testing.assert_array_equal(alone.counters[0], result.table.counters[7])
+    np.testing.assert_array_equal(alone.people_remaining[0], result.people_remaining[7])
+
+
+def test_until_precision_adds_replications_until_the_interval_is_narrow(
+    random_yaml: Path,
+) -> None:
+    result = sim.run(random_yaml, replications=10, until_precision=0.1, max_replications=400)
+    precision = result.summary["precision"]
+    assert precision["reached"]
+    assert precision["half_width"] <= 0.1
+    assert precision["replications_needed"] == result.replications > 10
+    assert precision["batches"] >= 2
+    # The same replication indices as a plain run of that size.
+    plain = sim.run(random_yaml, replications=result.replications)
+    assert plain.summary["p_on_time"] == result.summary["p_on_time"]
+
+
+def test_until_precision_stops_at_the_cap(random_yaml: Path) -> None:
+    result = sim.run(random_yaml, replications=10, until_precision=0.001, max_replications=30)
+    assert result.replications == 30
+    assert not result.summary["precision"]["reached"]
+
+
+def test_provenance_names_what_ran(random_yaml: Path) -> None:
+    provenance = sim.run(random_yaml, replications=5, seed=11).provenance
+    assert provenance["scenario"] == "random"
+    assert provenance["source"] == str(random_yaml)
+    assert provenance["seed"] == 11
+    assert provenance["replications"] == 5
+    assert len(provenance["digest"]) == 64
+    assert provenance["version"]
+    assert provenance["wall_seconds"] >= 0
+
+
+def test_records_stay_small(random_yaml: Path) -> None:
+    # 10,000 replications with a one-year horizon must stay well under 200 MB.
+    result = sim.run(random_yaml, replications=5, overrides=["simulation.horizon_days=365"])
+    per_replication = result.table.nbytes / result.replications
+    assert per_replication * 10_000 < 50e6
+
+
+def test_a_crashing_replication_names_its_index_and_seed(
+    random_yaml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.replication.drawdown
+
+    real = sim.replication.drawdown.simulate
+
+    def flaky(scenario: Any, replication: int, **kwargs: Any) -> Any:
+        if replication == 6:
+            raise ZeroDivisionError("boom")
+        return real(scenario, replication, **kwargs)
+
+    monkeypatch.setattr(sim.replication.drawdown, "simulate", flaky)
+    with pytest.raises(ReplicationError, match=r"replication 6 \(seed 3\) failed") as caught:
+        sim.run(random_yaml, replications=10)
+    assert caught.value.index == 6
+    assert "ZeroDivisionError: boom" in str(caught.value)
+    copy = pickle.loads(pickle.dumps(caught.value))  # it must cross process boundaries
+    assert (copy.index, copy.seed, str(copy)) == (6, 3, str(caught.value))
+
+
+def test_bad_arguments_are_refused(random_yaml: Path) -> None:
+    with pytest.raises(ValueError, match="replications must be ≥ 1"):
+        sim.run(random_yaml, replications=0)
+    with pytest.raises(ValueError, match="until_precision"):
+        sim.run(random_yaml, until_precision=0.7)
+    with pytest.raises(ValueError, match="overrides apply to scenario files"):
+        sim.run(load_scenario(random_yaml), overrides=["airlift.tails=2"])
+
+
+def test_compare_uses_common_random_numbers(random_yaml: Path, tmp_path: Path) -> None:
+    more = write(tmp_path, "more.yaml", RANDOM.replace("tails: 1", "tails: 3").replace(
+        "name: random", "name: more"))  # fmt: skip
+    comparison = sim.compare([random_yaml, random_yaml, more], replications=20)
+    summary = comparison.summary
+    assert summary["baseline"] == "random"
+    same = summary["differences"][1]
+    # The same scenario against itself: every pair agrees, so the interval is [0, 0].
+    assert same["p_on_time"] == {
+        "difference": 0.0, "ci95": [0.0, 0.0], "only_baseline_on_time": 0,
+        "only_other_on_time": 0, "method": "paired differences, normal interval",
+    }  # fmt: skip
+    assert same["completion_p50"]["difference_days"] == 0.0
+    assert same["completion_p50"]["ci95_days"] == [0.0, 0.0]
+    assert summary["ranking"][0]["scenario"] == "more"  # three tails beat one
+    assert summary["differences"][2]["completion_p50"]["difference_days"] < 0
+
+
+def test_sweep_runs_the_full_factorial(random_yaml: Path) -> None:
+    result = sim.sweep(
+        random_yaml,
+        {
+            "airlift.tails": ["1", "2"],
+            "clearance.lead_days": ["1", "{dist: uniform, low: 1, high: 2}"],
+        },
+        replications=4,
+    )
+    combinations = [(row["airlift.tails"], row["clearance.lead_days"]) for row in result.rows]
+    assert combinations == [
+        ("1", "1"), ("1", "{dist: uniform, low: 1, high: 2}"),
+        ("2", "1"), ("2", "{dist: uniform, low: 1, high: 2}"),
+    ]  # fmt: skip
+    assert [r.scenario.airlift.tails for r in result.results] == [1, 1, 2, 2]  # type: ignore[union-attr]
+
+
+def test_split_values_keeps_braces_brackets_and_quotes_whole() -> None:
+    assert split_values("2,3, 4") == ["2", "3", "4"]
+    assert split_values("1,{dist: uniform, low: 1, high: 3}") == [
+        "1",
+        "{dist: uniform, low: 1, high: 3}",
+    ]
+    assert split_values("[mon, tue],daily") == ["[mon, tue]", "daily"]
+    assert split_values("'a, b',c") == ["'a, b'", "c"]
+    assert split_values("4") == ["4"]
