@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runner_scenarios import DETERMINISTIC, RANDOM, write
+from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 from sim.cli.main import main
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from runner_scenarios import RANDOM, write
+from runs_scenarios import RANDOM, write
 
 import sim
 from sim.cli.main import main

@@ -33,15 +33,9 @@ from sim.actors.loadmaster import Inventory
 from sim.actors.weather import draw_closures
 from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
-from sim.replication.drawdown import (
-    HORIZON,
-    NO_AIRCRAFT,
-    NO_CLEARANCE,
-    NO_SEATS,
-    NOT_READY,
-    simulate,
-)
+from sim.replication.drawdown import simulate
 from sim.replication.outcome import ReplicationResult
+from sim.replication.world import HORIZON, NO_AIRCRAFT, NO_CLEARANCE, NO_SEATS, NOT_READY
 from sim.scenario.contract import Scenario
 
 REASONS = {NO_AIRCRAFT, NO_CLEARANCE, NOT_READY, NO_SEATS, HORIZON}

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from runner_scenarios import DETERMINISTIC, RANDOM, write
+from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
 from sim.outputs import write_atomic

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from runner_scenarios import DETERMINISTIC, RANDOM, write
+from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
 from sim.cli.options import split_values
