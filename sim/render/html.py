@@ -260,8 +260,10 @@ def render_report(
 ) -> str:
     """The whole report as one HTML string (figures embedded; no external resources)."""
     from sim import plots
+    from sim.plots.comparison import runs_of
+    from sim.plots.style import figure_of_axes
 
-    runs = plots._runs_of(results)
+    runs = runs_of(results)
     if not runs:
         raise ValueError("a report needs at least one run")
     title = title or (
@@ -285,9 +287,9 @@ def render_report(
     ]
     if len(runs) > 1:
         comparison: dict[str, Callable[[], Figure]] = {
-            "compare-on-time": lambda: plots._figure(plots.compare_on_time(runs)),
-            "compare-completion": lambda: plots._figure(plots.compare_completion(runs)),
-            "compare-lateness-drivers": lambda: plots._figure(plots.lateness_drivers(runs)),
+            "compare-on-time": lambda: figure_of_axes(plots.compare_on_time(runs)),
+            "compare-completion": lambda: figure_of_axes(plots.compare_completion(runs)),
+            "compare-lateness-drivers": lambda: figure_of_axes(plots.lateness_drivers(runs)),
         }
         parts.append('<h2 id="comparison">Courses of action compared</h2>')
         parts.extend(

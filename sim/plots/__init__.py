@@ -1,0 +1,47 @@
+"""Figures a planner reads: burndown fans, completion dates, sortie timelines, comparisons.
+
+Every function takes a result and ``ax=None`` and returns the matplotlib Axes
+it drew on; with ``ax=None`` it creates a new :class:`matplotlib.figure.Figure`
+of a sensible size (never through ``pyplot``, so no global figure state is
+touched and nothing is shown). matplotlib is imported only when a figure is
+drawn, so the command line starts fast.
+
+One module per figure family; the look they share (Okabe–Ito colours, the
+deadline as a vermillion dashed line, dates in local Niamey time) is in
+:mod:`sim.plots.style`:
+
+- :mod:`~sim.plots.burndown` — people and cargo left on base (:func:`burndown`)
+- :mod:`~sim.plots.completion` — completion dates (:func:`completion_distribution`)
+- :mod:`~sim.plots.sortie_timeline` — one replication's sorties (:func:`sortie_timeline`)
+- :mod:`~sim.plots.comparison` — several scenarios (:func:`compare_on_time`,
+  :func:`compare_completion`)
+- :mod:`~sim.plots.sweep` — a sweep (:func:`sweep_chart`)
+- :mod:`~sim.plots.drivers` — lateness drivers (:func:`lateness_drivers`)
+- :mod:`~sim.plots.saving` — a run's figures as files (:func:`figures_of`,
+  :func:`save_figures`, :func:`figure_bytes`, :func:`median_replication`)
+"""
+
+from sim.plots.burndown import burndown
+from sim.plots.comparison import compare_completion, compare_on_time
+from sim.plots.completion import completion_distribution
+from sim.plots.drivers import lateness_drivers
+from sim.plots.saving import figure_bytes, figures_of, median_replication, save_figures
+from sim.plots.sortie_timeline import sortie_timeline
+from sim.plots.style import STATE_COLOURS, new_figure
+from sim.plots.sweep import sweep_chart
+
+__all__ = [
+    "STATE_COLOURS",
+    "burndown",
+    "compare_completion",
+    "compare_on_time",
+    "completion_distribution",
+    "figure_bytes",
+    "figures_of",
+    "lateness_drivers",
+    "median_replication",
+    "new_figure",
+    "save_figures",
+    "sortie_timeline",
+    "sweep_chart",
+]

@@ -1,0 +1,115 @@
+"""The look shared by every figure: palette, new figures, date axes, the deadline line.
+
+Colours are the Okabe–Ito palette (distinguishable with the common forms of
+colour blindness); the deadline is always a vertical vermillion dashed line;
+dates are calendar dates in local Niamey time. Figures are made outside
+``pyplot`` (no global figure state, nothing shown) and matplotlib is imported
+only when one is drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from sim.answers.results import RunResult
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+LIGHT_GREY = "#DDDDDD"
+
+DEADLINE_COLOUR = VERMILLION
+
+STATE_COLOURS: dict[str, str] = {
+    "inbound": SKY_BLUE,
+    "holding (weather or suspension)": PURPLE,
+    "waiting for parking": YELLOW,
+    "waiting for a loading team": YELLOW,
+    "loading & servicing": GREEN,
+    "repairing": VERMILLION,
+    "crew rest": ORANGE,
+    "waiting for the runway": PURPLE,
+    "outbound": BLUE,
+    "turnaround": LIGHT_GREY,
+    "clearance wait": GREY,
+    "landing-slot hold": GREY,
+}
+
+
+# --- plumbing -----------------------------------------------------------------
+
+
+def new_figure(width: float = 9.0, height: float = 4.5) -> Figure:
+    """A figure outside pyplot (no global state; garbage-collected like any object)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def axes(ax: Axes | None, width: float = 9.0, height: float = 4.5) -> Axes:
+    return new_figure(width, height).add_subplot() if ax is None else ax
+
+
+def date_axis(ax: Axes) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def x_of(moment: dt.datetime) -> float:
+    """A calendar instant as a matplotlib date number (days since 1970)."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(moment))  # type: ignore[no-untyped-call]
+
+
+def xs(moments: Sequence[dt.datetime]) -> np.ndarray:
+    return np.array([x_of(moment) for moment in moments], dtype=np.float64)
+
+
+def figure_of_axes(ax: Axes) -> Figure:
+    from matplotlib.figure import Figure
+
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, Figure)
+    return figure
+
+
+def deadline(ax: Axes, deadline_end: dt.datetime, *, label: bool = True) -> None:
+    ax.axvline(
+        x_of(deadline_end),
+        color=DEADLINE_COLOUR,
+        linestyle="--",
+        linewidth=1.6,
+        label=f"deadline (end of {(deadline_end - dt.timedelta(days=1)):%d %b %Y})"
+        if label
+        else None,
+        zorder=5,
+    )
+
+
+def moments(result: RunResult, hours: np.ndarray) -> list[dt.datetime]:
+    return [result.scenario.moment(float(h)) for h in hours]
+
+
+def percent_formatter() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
