@@ -151,10 +151,11 @@ def test_compare_uses_common_random_numbers(random_yaml: Path, tmp_path: Path) -
     summary = comparison.summary
     assert summary["baseline"] == "random"
     same = summary["differences"][1]
-    # The same scenario against itself: every pair agrees, so the interval is [0, 0].
+    # The same scenario against itself: every pair agrees; Tango's interval keeps the
+    # width 20 pairs allow, ±z²/(n + z²) = ±3.841459/23.841459 = ±0.1611.
     assert same["p_on_time"] == {
-        "difference": 0.0, "ci95": [0.0, 0.0], "only_baseline_on_time": 0,
-        "only_other_on_time": 0, "method": "paired differences, normal interval",
+        "difference": 0.0, "ci95": [-0.1611, 0.1611], "only_baseline_on_time": 0,
+        "only_other_on_time": 0, "method": "Tango's score interval for paired proportions",
     }  # fmt: skip
     assert same["completion_p50"]["difference_days"] == 0.0
     assert same["completion_p50"]["ci95_days"] == [0.0, 0.0]

@@ -172,7 +172,7 @@ def render_comparison(comparison: Comparison) -> str:
         "P50 completion", "Δ P50", "95 % CI",
     ]  # fmt: skip
     notes = (
-        "  Δ P: mean of paired differences, normal interval; "
+        "  Δ P: mean of paired differences, Tango's score interval; "
         "Δ P50: difference of medians, bootstrap over replication pairs"
     )
     return "\n".join([header, "", table(columns, rows), "", notes]) + "\n"
