@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.comparison import paired_proportion_difference, tango_interval
+from sim.answers.comparison import paired_proportion_difference, tango_interval
 
 Z = 1.959963984540054
 Z2 = Z * Z  # 3.841459

@@ -499,6 +499,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             jobs=args.jobs,
+            executor=args.executor,
+            progress=progress(args),
+            planner_values=not args.as_written,
         )
     except ValueError as error:  # no observed: points
         print(f"drawdown calibrate: error: {error}", file=sys.stderr)
@@ -517,10 +520,19 @@ def add_calibrate(verbs: Any) -> None:
         "calibrate",
         guarded(cmd_calibrate),
         help="compare a scenario's replications with its observed: points from the record",
-        examples=["drawdown calibrate scenarios/historical-2024.yaml -n 1000 -j 2"],
+        examples=[
+            "drawdown calibrate scenarios/historical-2024.yaml -n 1000 -j 2",
+            "drawdown calibrate scenarios/historical-2024.yaml --as-written --json out.json",
+        ],
     )
     add_scenario_arguments(parser)
     run_options(parser)
+    parser.add_argument(
+        "--as-written",
+        action="store_true",
+        help="run the scenario as written only, not a second time with its fitted: values "
+        "put back to the planner's",
+    )
 
 
 # Every verb's registration function, in the order `drawdown --help` lists them.

@@ -4,8 +4,10 @@ A :class:`~sim.replication.outcome.ReplicationResult` carries one row per sortie
 cohort or cargo line (and, on request, a trace). Ten thousand of them would not
 fit comfortably in memory, and the scores need far less: the worker that
 simulates a replication *reduces* it at once to a few scalars, the counters,
-whether each milestone was met, and a daily burndown (people and cargo still on
-the base at the end of each calendar day, from the start day to the horizon).
+whether each milestone was met, a daily burndown (people and cargo still on
+the base at the end of each calendar day, from the start day to the horizon),
+and the people and cargo out at each of the scenario's ``observed:`` instants
+(for calibration: those fall at any time of day, e.g. 00:05 on 8 July).
 That is about 3 kB per replication with the default one-year horizon, so 10,000
 replications take about 30 MB.
 
@@ -15,6 +17,8 @@ places each chunk by replication index, never by arrival order.
 
 "Out by" a limit means out strictly before it: a bare date ``by`` stands for
 00:00 of the next day, and someone taking off at that instant left the next day.
+At an observed instant, what took off *at or before* it is out (the record's
+"the last C-17s left at 00:05" counts their passengers at 00:05).
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Layout:
     total_personnel: int
     total_cargo_kg: float
     has_sensitive: bool
+    observed_hours: np.ndarray
+    """Hours since start of each ``observed:`` point, in the scenario's order."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -74,6 +80,10 @@ class Layout:
             total_personnel=scenario.total_personnel,
             total_cargo_kg=scenario.total_cargo_kg,
             has_sensitive=any(line.sensitive and line.count > 0 for line in scenario.cargo),
+            observed_hours=np.array(
+                [scenario.hours_since_start(point.at) for point in scenario.observed],
+                dtype=np.float64,
+            ),
         )
 
 
@@ -94,6 +104,8 @@ class ReplicationTable:
     people_remaining: np.ndarray  # int32 [n, days]
     cargo_kg_remaining: np.ndarray  # float32 [n, days]
     events: np.ndarray  # int64 [n]
+    people_out_at_observed: np.ndarray  # float64 [n, observed points]
+    cargo_kg_out_at_observed: np.ndarray  # float64 [n, observed points]
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
@@ -113,6 +125,8 @@ class ReplicationTable:
             people_remaining=self.people_remaining[rows],
             cargo_kg_remaining=self.cargo_kg_remaining[rows],
             events=self.events[rows],
+            people_out_at_observed=self.people_out_at_observed[rows],
+            cargo_kg_out_at_observed=self.cargo_kg_out_at_observed[rows],
         )
 
     def freeze(self) -> ReplicationTable:
@@ -131,6 +145,8 @@ class ReplicationTable:
             self.people_remaining,
             self.cargo_kg_remaining,
             self.events,
+            self.people_out_at_observed,
+            self.cargo_kg_out_at_observed,
         )
 
     @property
@@ -153,6 +169,8 @@ class ReplicationTable:
             people_remaining=np.empty((n, days), dtype=np.int32),
             cargo_kg_remaining=np.empty((n, days), dtype=np.float32),
             events=np.empty(n, dtype=np.int64),
+            people_out_at_observed=np.empty((n, len(layout.observed_hours)), dtype=np.float64),
+            cargo_kg_out_at_observed=np.empty((n, len(layout.observed_hours)), dtype=np.float64),
         )
         for row, result in enumerate(results):
             _reduce_into(table, row, result, layout)
@@ -174,6 +192,8 @@ class ReplicationTable:
             people_remaining=np.concatenate([t.people_remaining for t in tables]),
             cargo_kg_remaining=np.concatenate([t.cargo_kg_remaining for t in tables]),
             events=np.concatenate([t.events for t in tables]),
+            people_out_at_observed=np.concatenate([t.people_out_at_observed for t in tables]),
+            cargo_kg_out_at_observed=np.concatenate([t.cargo_kg_out_at_observed for t in tables]),
         )
         steps = np.diff(joined.index)
         if np.all(steps > 0):
@@ -184,11 +204,14 @@ class ReplicationTable:
         return joined.take(order)
 
 
-def _out_before(hours: np.ndarray, amounts: np.ndarray, limits: np.ndarray) -> np.ndarray:
-    """Cumulative amount that left strictly before each limit."""
+def _out_before(
+    hours: np.ndarray, amounts: np.ndarray, limits: np.ndarray, *, at_limit: bool = False
+) -> np.ndarray:
+    """Cumulative amount that left strictly before each limit (``at_limit``: at or before)."""
     order = np.argsort(hours, kind="stable")
     cumulative = np.concatenate(([0.0], np.cumsum(amounts[order], dtype=np.float64)))
-    return cumulative[np.searchsorted(hours[order], limits, side="left")]
+    positions = np.searchsorted(hours[order], limits, side="right" if at_limit else "left")
+    return cumulative[positions]
 
 
 def _reduce_into(
@@ -220,6 +243,14 @@ def _reduce_into(
     table.cargo_kg_remaining[row] = np.maximum(
         layout.total_cargo_kg - _out_before(cargo_hours, cargo_kg, grid), 0.0
     ).astype(np.float32)
+
+    if layout.observed_hours.size:
+        table.people_out_at_observed[row] = _out_before(
+            people_hours, people_count, layout.observed_hours, at_limit=True
+        )
+        table.cargo_kg_out_at_observed[row] = _out_before(
+            cargo_hours, cargo_kg, layout.observed_hours, at_limit=True
+        )
 
     if layout.milestones:
         limits = np.array([m.by_hours for m in layout.milestones], dtype=np.float64)

@@ -385,6 +385,38 @@ def run(
         )
 
 
+def run_resolved(
+    runs: Sequence[tuple[Scenario, str | None]],
+    *,
+    jobs: int = 1,
+    executor: Executor | str | None = None,
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+) -> tuple[RunResult, ...]:
+    """Run resolved scenarios (see :func:`resolve`) one after the other through one pool.
+
+    Each runs with its own ``simulation`` seed and replications; ``runs`` pairs each
+    scenario with its source file (or None). The engine of :func:`compare`,
+    :func:`sweep` and :func:`sim.calibration.calibrate`.
+    """
+    results = []
+    with _executor_for(jobs, executor) as (pool, workers):
+        for scenario, source in runs:
+            results.append(
+                _run_resolved(
+                    scenario,
+                    source,
+                    jobs=workers,
+                    executor=pool,
+                    progress=progress,
+                    until_precision=None,
+                    max_replications=scenario.simulation.replications,
+                    chunk_size=chunk_size,
+                )
+            )
+    return tuple(results)
+
+
 def compare(
     scenarios: Sequence[ScenarioLike],
     *,
@@ -412,23 +444,17 @@ def compare(
     first = resolved[0][0].simulation
     common_seed = first.seed if seed is None else seed
     common_replications = first.replications if replications is None else replications
-    results = []
-    with _executor_for(jobs, executor) as (pool, workers):
-        for position, (scenario, path) in enumerate(resolved):
-            scenario, _ = resolve(scenario, replications=common_replications, seed=common_seed)
-            results.append(
-                _run_resolved(
-                    scenario,
-                    path or (sources[position] if position < len(sources) else None),
-                    jobs=workers,
-                    executor=pool,
-                    progress=progress,
-                    until_precision=None,
-                    max_replications=common_replications,
-                    chunk_size=chunk_size,
-                )
-            )
-    return build_comparison(tuple(results), seed=common_seed)
+    runs = [
+        (
+            resolve(scenario, replications=common_replications, seed=common_seed)[0],
+            path or (sources[position] if position < len(sources) else None),
+        )
+        for position, (scenario, path) in enumerate(resolved)
+    ]
+    results = run_resolved(
+        runs, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size
+    )
+    return build_comparison(results, seed=common_seed)
 
 
 def sweep(
@@ -465,23 +491,11 @@ def sweep(
         )
         for combination in combinations
     ]
-    results = []
-    with _executor_for(jobs, executor) as (pool, workers):
-        for scenario, source in resolved:
-            results.append(
-                _run_resolved(
-                    scenario,
-                    source,
-                    jobs=workers,
-                    executor=pool,
-                    progress=progress,
-                    until_precision=None,
-                    max_replications=scenario.simulation.replications,
-                    chunk_size=chunk_size,
-                )
-            )
+    results = run_resolved(
+        resolved, jobs=jobs, executor=executor, progress=progress, chunk_size=chunk_size
+    )
     return SweepResult(
         axes=tuple((key, tuple(axes[key])) for key in keys),
         combinations=tuple(combinations),
-        results=tuple(results),
+        results=results,
     )

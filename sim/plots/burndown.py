@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,11 +104,15 @@ def burndown(result: RunResult, ax: Axes | None = None, *, measure: str = "perso
     if any(True for m in result.layout.milestones if _milestone_applies(m, measure)):
         ax.plot([], [], marker="v", color=ORANGE, markeredgecolor=BLACK, linestyle="none",
                 label="milestone: at most this many left")  # fmt: skip
+    from sim.scenario.contract import record_interval
+
     observed: list[tuple[dt.datetime, float]] = []
     for point in scenario.observed:
         value = point.personnel_out if measure == "personnel" else point.cargo_out_kg
         if value is not None:
-            observed.append((point.at, value))
+            # A range at its middle, a bound at the bound.
+            low, high = record_interval(value)
+            observed.append((point.at, (low + high) / 2 if math.isfinite(high) else low))
     if observed:
         ax.plot(
             xs([at for at, _ in observed]),

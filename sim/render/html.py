@@ -220,17 +220,23 @@ def _scenario_section(run: RunResult) -> str:
 
     observed = ""
     if run.scenario.observed:
+        from sim.answers.calibration import Quantity, Record, format_record
+        from sim.scenario.contract import RecordValue
+
+        def amount(quantity: Quantity, value: RecordValue | None) -> str:
+            return "" if value is None else _e(format_record(quantity, Record.of(value)))
+
         rows = "".join(
             f"<tr><td>{_e(p.at.isoformat(timespec='minutes'))}</td>"
-            f"<td class='number'>{'' if p.personnel_out is None else f'{p.personnel_out:,.0f}'}"
-            f"</td><td class='number'>"
-            f"{'' if p.cargo_out_kg is None else f'{p.cargo_out_kg / 1000:,.0f}'}</td>"
-            f"<td>{_e(p.source)}</td><td>{_e(p.note)}</td></tr>"
+            f"<td class='number'>{amount('personnel_out', p.personnel_out)}</td>"
+            f"<td class='number'>{amount('cargo_out_kg', p.cargo_out_kg)}</td>"
+            f"<td>{_e(p.role)}</td><td>{_e(p.source)}</td><td>{_e(p.note)}</td></tr>"
             for p in run.scenario.observed
         )
         observed = (
             "<h3>Observed points (public record)</h3><table><tr><th>at</th><th>people out</th>"
-            f"<th>cargo out (t)</th><th>source</th><th>note</th></tr>{rows}</table>"
+            "<th>cargo out (t)</th><th>role</th><th>source</th><th>note</th></tr>"
+            f"{rows}</table>"
         )
     return (
         f"{observed}<details><summary>Scenario {_e(run.scenario.name)} as run "

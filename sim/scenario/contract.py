@@ -14,6 +14,7 @@ the end of that day; :func:`end_of_day` turns it into the instant.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -131,6 +132,15 @@ def located_errors(
             for loc, message, value in errors
         ],
     )
+
+
+def _first_error(error: ValidationError | ValueError) -> str:
+    """One line for a problem found while validating a derived scenario."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else str(first["msg"])
+    return str(error)
 
 
 class Model(BaseModel):
@@ -361,14 +371,89 @@ class Expect(Model):
     milestones: dict[Name, Bounds] | None = None
 
 
+class RecordSpan(Model):
+    """A recorded amount known only as a range or a bound.
+
+    ``{low: A, high: B}`` (between A and B, both included), ``{at_least: A}`` or
+    ``{at_most: B}``; a plain number is an exact value.
+    """
+
+    low: NonNegative | None = None
+    high: NonNegative | None = None
+    at_least: NonNegative | None = None
+    at_most: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> RecordSpan:
+        is_range = self.low is not None or self.high is not None
+        forms = int(is_range) + int(self.at_least is not None) + int(self.at_most is not None)
+        if forms != 1 or (is_range and (self.low is None or self.high is None)):
+            raise ValueError("must be one of {low: A, high: B}, {at_least: A} or {at_most: B}")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low must not exceed high (got low={self.low:g}, high={self.high:g})")
+        return self
+
+    def interval(self) -> tuple[float, float]:
+        """``(low, high)``, with ``inf`` for a bound's open side (and 0 below: amounts are ≥ 0)."""
+        if self.at_least is not None:
+            return (self.at_least, math.inf)
+        if self.at_most is not None:
+            return (0.0, self.at_most)
+        low, high = self.low, self.high
+        if low is None or high is None:  # excluded by _one_form
+            raise ValueError("a range needs both low and high")
+        return (low, high)
+
+
+RecordValue = NonNegative | RecordSpan
+"""An observed amount: an exact number, a range ``{low, high}`` or a bound."""
+
+
+def record_interval(value: RecordValue) -> tuple[float, float]:
+    """The ``(low, high)`` an observed amount allows (``high`` is inf for a lower bound)."""
+    if isinstance(value, RecordSpan):
+        return value.interval()
+    return (float(value), float(value))
+
+
 class ObservedPoint(Model):
-    """A point of the historical record, for calibration and plots."""
+    """A point of the historical record, for calibration and plots.
+
+    ``role: test`` (default): the model could have missed it, so agreement counts.
+    ``role: input``: the scenario's inputs fix the simulated value (an input in
+    disguise, e.g. the size of a cohort); ``why`` must say how. Calibration shows
+    such points but does not count them as agreement.
+    """
 
     at: DateTime
-    personnel_out: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    cargo_out_kg: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    personnel_out: RecordValue | None = None
+    cargo_out_kg: RecordValue | None = None
+    role: Literal["test", "input"] = "test"
+    why: Text = ""
     source: Text = ""
     note: Text = ""
+
+    @model_validator(mode="after")
+    def _input_says_why(self) -> ObservedPoint:
+        if self.role == "input" and not self.why.strip():
+            raise located_errors(
+                "ObservedPoint",
+                [(("why",), "a point with role: input must say why it is an input", self.why)],
+            )
+        return self
+
+
+class FittedValue(Model):
+    """A scenario value chosen after seeing the record, and what a planner would write instead.
+
+    ``field`` is a dotted path as in ``--set`` (``clearance.requests_ahead``);
+    ``planner`` is the value written as in the file. ``drawdown calibrate`` runs
+    the scenario as written and with every ``planner`` value put back.
+    """
+
+    field: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+    planner: Any
+    why: Text = ""
 
 
 class Scenario(Model):
@@ -399,6 +484,9 @@ class Scenario(Model):
     simulation: Simulation = Field(default_factory=Simulation)
     expect: Expect | None = None
     observed: Annotated[list[ObservedPoint], Field(max_length=MAX_LIST_ITEMS)] = Field(
+        default_factory=list
+    )
+    fitted: Annotated[list[FittedValue], Field(max_length=MAX_LIST_ITEMS)] = Field(
         default_factory=list
     )
 
@@ -439,9 +527,35 @@ class Scenario(Model):
                         f"{airlift.payload_kg:g} kg"
                     )
                     problems.append((("cargo", index, "weight_kg"), message, line.weight_kg))
+        for index, fitted in enumerate(self.fitted):
+            try:
+                self.with_planner_values(only=index)
+            except (ValidationError, ValueError) as error:
+                detail = _first_error(error)
+                message = f"the planner value for {fitted.field} is not valid: {detail}"
+                problems.append((("fitted", index, "planner"), message, fitted.planner))
         if problems:
             raise located_errors("Scenario", problems)
         return self
+
+    def with_planner_values(self, only: int | None = None) -> Scenario:
+        """This scenario with each ``fitted`` value put back to its ``planner`` value.
+
+        The result has no ``fitted`` entries (it is what a planner would have written
+        without the record). ``only``: put back that one entry alone.
+        """
+        data = self.model_dump(mode="json", by_alias=True, exclude={"fitted"})
+        entries = self.fitted if only is None else [self.fitted[only]]
+        for fitted in entries:
+            *parents, leaf = fitted.field.split(".")
+            node = data
+            for key in parents:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    raise ValueError(f"{fitted.field}: the scenario has no {key!r} mapping")
+                node = child
+            node[leaf] = fitted.planner
+        return Scenario.model_validate(data)
 
     # Derived views used by the model and the reports.
 

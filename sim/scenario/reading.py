@@ -340,6 +340,7 @@ _DESCRIPTIONS = {
     "simulation": "Replications, seed and horizon.",
     "expect": "Regression expectations that `drawdown check` verifies.",
     "observed": "Points of the historical record, for calibration and plots.",
+    "fitted": "Values chosen after seeing the record, with the planner's value for each.",
 }
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.contract import Scenario
+from sim.scenario.contract import RecordSpan, Scenario
 from sim.scenario.distributions import Choice, Exponential, LogNormal, Normal, Triangular, Uniform
 from sim.scenario.problems import NO_VALUE, Problem
 from sim.scenario.yaml_reader import FieldPath, format_path
@@ -136,7 +136,13 @@ class _Error:
                     self.branch = "mapping"
                     index += 2
                     continue
-                if part.startswith("list["):
+                # A plain union's mapping branch is labelled by its model ("RecordSpan",
+                # or "function-after[_one_form(), RecordSpan]" when it has a validator).
+                label = part.removesuffix("]").rpartition(", ")[2]
+                model = next((m for m in members if _is_model(m) and m.__name__ == label), None)
+                if model is not None:
+                    annotation, self.branch = model, "mapping"
+                elif part.startswith("list["):
                     annotation = next((m for m in members if get_origin(m) is list), None)
                     self.branch = "list"
                 else:
@@ -158,6 +164,8 @@ def _dist_tag(model: Any) -> str | None:
 def _describe_union(members: list[Any]) -> str:
     if _is_dist_union(members):
         return "must be a number or a {dist: ...} mapping"
+    if RecordSpan in members:
+        return "must be a number or one of {low: A, high: B}, {at_least: A} or {at_most: B}"
     choices = []
     for member in members:
         if get_origin(member) is Literal:
