@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.randomness import Source
@@ -51,201 +52,324 @@ from sim.randomness import Source
 if TYPE_CHECKING:
     import simpy
 
+    from sim.actors.loadmaster import Load
     from sim.replication.world import Drawdown
+    from sim.scenario.distributions import Chance, Draws
 
 # Sortie-load arithmetic is in floats; a load counts as full within this margin.
 _EPSILON = 1e-9
 
+Steps = Generator[Any, Any, None]
 
-def c17_sortie_cycle(
-    env: simpy.Environment, tail: int, drawdown: Drawdown
-) -> Generator[Any, Any, None]:
+
+@dataclass(slots=True)
+class Tail:
+    """One C-17 and what it carries from one phase of its cycle to the next."""
+
+    number: int
+    actor: str
+    legs: Draws
+    load_hours: Draws
+    service_hours: Draws
+    turnaround_hours: Draws
+    breaks_down: Chance
+    repair_hours: Draws
+    approved: float = 0.0
+    """When its current clearance request is (or was) approved; ``inf``: never."""
+    filed_ahead: deque[float] = field(default_factory=deque)
+    """Approvals already asked for its next landings (``clearance.requests_ahead``)."""
+    ready_at: float = 0.0
+    """When its turnaround at the offload station is done."""
+    committed: bool = False
+    """Counted in ``drawdown.committed_tails``: sent for one load."""
+    leg: float | None = None
+    """The inbound leg it will fly next, once drawn."""
+    launched: float = 0.0
+    landing: float = 0.0
+    """The landing time its day's slot is booked for."""
+    spot: Any = None
+    """Its parking request at Base 101 while on the ground there."""
+
+    @classmethod
+    def assigned(cls, number: int, drawdown: Drawdown) -> Tail:
+        """Tail ``number`` with its own random streams (common random numbers)."""
+        airlift = drawdown.airlift
+        assert airlift is not None
+        streams = drawdown.streams
+        return cls(
+            number=number,
+            actor=f"{airlift.aircraft} #{number + 1}",
+            legs=streams.draws(airlift.leg_hours, Source.LEG, number),
+            load_hours=streams.draws(airlift.load_hours, Source.LOAD, number),
+            service_hours=streams.draws(airlift.service_hours, Source.SERVICE, number),
+            turnaround_hours=streams.draws(airlift.turnaround_hours, Source.TURNAROUND, number),
+            breaks_down=streams.chance(airlift.breakdown_probability, Source.BREAKDOWN, number),
+            repair_hours=streams.draws(airlift.repair_hours, Source.REPAIR, number),
+        )
+
+
+def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) -> Steps:
     """The life of one tail assigned to the drawdown."""
-    airlift = drawdown.airlift
-    assert airlift is not None
-    streams = drawdown.streams
-    office = drawdown.office
-    base = drawdown.base
-    inventory = drawdown.inventory
-    counters = drawdown.counters
-    actor = f"{airlift.aircraft} #{tail + 1}"
-    # Trace messages are formatted only when a trace is kept (it costs more than the step).
-    tracing = drawdown.trace is not None
-    legs = streams.draws(airlift.leg_hours, Source.LEG, tail)
-    load_hours = streams.draws(airlift.load_hours, Source.LOAD, tail)
-    service_hours = streams.draws(airlift.service_hours, Source.SERVICE, tail)
-    turnaround_hours = streams.draws(airlift.turnaround_hours, Source.TURNAROUND, tail)
-    breaks_down = streams.chance(airlift.breakdown_probability, Source.BREAKDOWN, tail)
-    repair_hours = streams.draws(airlift.repair_hours, Source.REPAIR, tail)
-
+    c17 = Tail.assigned(number, drawdown)
     if drawdown.available_from_hours > env.now:
         yield env.timeout(drawdown.available_from_hours - env.now)
-    approved = drawdown.ask_clearance(actor, tail)
-    # Approvals already asked for the next landings (clearance.requests_ahead).
-    clearance = drawdown.scenario.clearance
-    requests_ahead = 0 if clearance is None else clearance.requests_ahead
-    filed_ahead: deque[float] = deque()
-    ready_at = env.now
-    committed = False
-    leg: float | None = None
-
+    c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
+    c17.ready_at = env.now
     while True:
-        if env.now < ready_at:
-            yield env.timeout(ready_at - env.now)
-        if inventory.military_loads(math.inf, airlift) <= 0:
-            break  # nothing left that a military aircraft may carry
-        if leg is None:
-            leg = legs.next()
-        if not committed:
-            landing = env.now + leg
-            spare = inventory.military_loads(landing, airlift) - drawdown.committed_tails
-            if spare > _EPSILON and spare < 1 - _EPSILON:
-                # Less than a full load: wait for one only if it will be ready soon.
-                later = landing + drawdown.scenario.policy.partial_load_wait_hours
-                full_soon = inventory.military_loads(later, airlift) - drawdown.committed_tails
-                go = full_soon < 1 - _EPSILON
-            else:
-                go = spare >= 1 - _EPSILON
-            if go:
-                committed = True
-                drawdown.committed_tails += 1
-            else:
-                wake = inventory.next_ready_after(env.now + leg) - leg
-                waits: list[simpy.Event] = [drawdown.changed]
-                if wake < math.inf:
-                    # At least a hair later: (ready - leg) + leg can round below ``ready``,
-                    # and a zero wait would then repeat forever.
-                    waits.append(env.timeout(max(_EPSILON, wake - env.now)))
-                yield env.any_of(waits)
-                continue
-
-        if approved == math.inf:
-            drawdown.never_approved = True
+        yield from turn_around(env, c17)
+        launched = yield from launch(env, c17, drawdown)
+        if not launched:
             break
-        if approved > env.now:
-            counters.clearance_wait_hours += approved - env.now
-            if tracing:
-                drawdown.log(actor, "waits for clearance", f"{approved - env.now:.1f} h")
-            yield env.timeout(approved - env.now)
-            continue
-
-        planned = office.first_free_landing_day(env.now + leg)
-        if planned == math.inf:
-            drawdown.never_approved = True
-            break
-        if not office.still_valid(approved, planned):
-            counters.clearance_lapses += 1
-            drawdown.log(actor, "clearance lapses")
-            # Ask again only once a new approval can still be valid at the slot:
-            # asking at once would, with short lead times, get the same useless
-            # answer at the same instant, forever.
-            assert office.validity_hours is not None
-            renew = planned - office.validity_hours + _EPSILON
-            if renew > env.now:
-                counters.landing_slot_wait_hours += renew - env.now
-                yield env.timeout(renew - env.now)
-            approved = drawdown.ask_clearance(actor, tail)
-            continue
-        office.book_landing(planned)
-        hold = planned - (env.now + leg)
-        if hold > _EPSILON:
-            counters.landing_slot_wait_hours += hold
-            drawdown.log(actor, "holds for a landing slot", f"{hold:.1f} h")
-            yield env.timeout(hold)
-
-        launched = env.now
-        if tracing:
-            drawdown.log(actor, "launches to Base 101", f"leg {leg:.2f} h")
-        while len(filed_ahead) < requests_ahead:
-            filed_ahead.append(drawdown.ask_clearance(actor, tail))
-        yield env.timeout(leg)
-        leg = None
-        planned = yield from _land(env, drawdown, actor, planned)
-        arrived = env.now
-
-        spot = base.parking.request()
-        yield spot
-        counters.parking_wait_hours += env.now - arrived
-        if env.now > arrived:
-            # Held off for a spot: the runway may have closed, a suspension begun
-            # or midnight passed meanwhile, so the landing checks apply again.
-            planned = yield from _land(env, drawdown, actor, planned)
-        if tracing:
-            drawdown.log(actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
-        landed = env.now
-        team = base.loading_teams.request()
-        yield team
-        counters.loading_team_wait_hours += env.now - landed
-        load = inventory.load_military(env.now, airlift)
-        committed = False
-        drawdown.committed_tails -= 1
-        drawdown.signal_changed()
-        if load.empty:
-            base.loading_teams.release(team)
-            counters.empty_sorties += 1
-            drawdown.log(actor, "finds nothing to load")
-        else:
-            if tracing:
-                drawdown.log(
-                    actor,
-                    "loads",
-                    f"{load.cargo_units} units {load.cargo_kg / 1000:.1f} t, {load.passengers} pax",
-                )
-            yield env.timeout(load_hours.next())
-            base.loading_teams.release(team)
-            if tracing:
-                drawdown.log(actor, "finishes loading")
-
-        ground_hours = service_hours.next()
-        if breaks_down.happens():
-            repair = repair_hours.next()
-            counters.breakdowns += 1
-            counters.repair_hours += repair
-            ground_hours += repair
-            drawdown.log(actor, "breaks down", f"repair {repair:.1f} h")
-        outbound = legs.next()
-        duty = airlift.crew_duty_hours
-        if duty is not None and (env.now - launched) + ground_hours + outbound > duty + _EPSILON:
-            ground_hours += airlift.crew_rest_hours
-            counters.crew_rests += 1
-            counters.crew_rest_hours += airlift.crew_rest_hours
-            drawdown.log(actor, "crew rests", f"{airlift.crew_rest_hours:.1f} h")
-        if ground_hours > 0:
-            yield env.timeout(ground_hours)
-        while load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
-            yield drawdown.changed  # the last-out element leaves on the last sortie
-        opens = base.closures.free_from(env.now)
-        if opens > env.now:
-            counters.weather_wait_hours += opens - env.now
-            drawdown.log(actor, "waits for the runway", f"{opens - env.now:.1f} h")
-            yield env.timeout(opens - env.now)
-
-        base.parking.release(spot)
-        drawdown.sortie_out(actor, load)
-        yield env.timeout(outbound)
-        if tracing:
-            drawdown.log(actor, "arrives at the offload station")
-        approved = filed_ahead.popleft() if filed_ahead else drawdown.ask_clearance(actor, tail)
-        ready_at = env.now + turnaround_hours.next()
-
-    if committed:
+        yield from land(env, c17, drawdown)
+        load = yield from load_aircraft(env, c17, drawdown)
+        outbound = yield from service(env, c17, drawdown, load)
+        yield from leave(env, c17, drawdown, load, outbound)
+    if c17.committed:
         # Stopped before flying the sortie it was counted for: free that work for others.
         drawdown.committed_tails -= 1
         drawdown.signal_changed()
-    drawdown.tail_stopped(actor)
+    drawdown.tail_stopped(c17.actor)
 
 
-def _land(
-    env: simpy.Environment, drawdown: Drawdown, actor: str, booked: float
+def turn_around(env: simpy.Environment, c17: Tail) -> Steps:
+    """Offload, crew change or rest at the offload station."""
+    if env.now < c17.ready_at:
+        yield env.timeout(c17.ready_at - env.now)
+
+
+def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[Any, Any, bool]:
+    """Wait for work, clearance and a landing slot, then fly to Base 101.
+
+    Returns False when the tail stops instead (nothing left, or never approved).
+    """
+    inventory = drawdown.inventory
+    airlift = drawdown.airlift
+    assert airlift is not None
+    while True:
+        if inventory.military_loads(math.inf, airlift) <= 0:
+            return False  # nothing left that a military aircraft may carry
+        if c17.leg is None:
+            c17.leg = c17.legs.next()
+        if not c17.committed and not (yield from wait_for_work(env, c17, drawdown)):
+            continue
+        if c17.approved == math.inf:
+            drawdown.never_approved = True
+            return False
+        if c17.approved > env.now:
+            yield from wait_for_clearance(env, c17, drawdown)
+            continue
+        planned = drawdown.office.first_free_landing_day(env.now + c17.leg)
+        if planned == math.inf:
+            drawdown.never_approved = True
+            return False
+        if not drawdown.office.still_valid(c17.approved, planned):
+            yield from renew_lapsed_clearance(env, c17, drawdown, planned)
+            continue
+        yield from hold_for_landing_slot(env, c17, drawdown, planned)
+        break
+    leg = c17.leg
+    c17.launched = env.now
+    if drawdown.trace is not None:
+        drawdown.log(c17.actor, "launches to Base 101", f"leg {leg:.2f} h")
+    clearance = drawdown.scenario.clearance
+    requests_ahead = 0 if clearance is None else clearance.requests_ahead
+    while len(c17.filed_ahead) < requests_ahead:
+        c17.filed_ahead.append(drawdown.ask_clearance(c17.actor, c17.number))
+    yield env.timeout(leg)
+    c17.leg = None
+    return True
+
+
+def wait_for_work(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+) -> Generator[Any, Any, bool]:
+    """Commit to a load if one is worth flying for; otherwise wait for the ramp to change.
+
+    Returns True when committed now, False after a wait (the caller looks again).
+    """
+    airlift = drawdown.airlift
+    assert airlift is not None
+    assert c17.leg is not None
+    inventory = drawdown.inventory
+    leg = c17.leg
+    landing = env.now + leg
+    spare = inventory.military_loads(landing, airlift) - drawdown.committed_tails
+    if spare > _EPSILON and spare < 1 - _EPSILON:
+        # Less than a full load: wait for one only if it will be ready soon.
+        later = landing + drawdown.scenario.policy.partial_load_wait_hours
+        full_soon = inventory.military_loads(later, airlift) - drawdown.committed_tails
+        go = full_soon < 1 - _EPSILON
+    else:
+        go = spare >= 1 - _EPSILON
+    if go:
+        c17.committed = True
+        drawdown.committed_tails += 1
+        return True
+    wake = inventory.next_ready_after(env.now + leg) - leg
+    waits: list[simpy.Event] = [drawdown.changed]
+    if wake < math.inf:
+        # At least a hair later: (ready - leg) + leg can round below ``ready``,
+        # and a zero wait would then repeat forever.
+        waits.append(env.timeout(max(_EPSILON, wake - env.now)))
+    yield env.any_of(waits)
+    return False
+
+
+def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
+    """Ready to launch, but the clearance is not approved yet."""
+    wait = c17.approved - env.now
+    drawdown.counters.clearance_wait_hours += wait
+    if drawdown.trace is not None:
+        drawdown.log(c17.actor, "waits for clearance", f"{wait:.1f} h")
+    yield env.timeout(wait)
+
+
+def renew_lapsed_clearance(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+) -> Steps:
+    """The approval would lapse before the planned landing: ask again."""
+    office = drawdown.office
+    drawdown.counters.clearance_lapses += 1
+    drawdown.log(c17.actor, "clearance lapses")
+    # Ask again only once a new approval can still be valid at the slot:
+    # asking at once would, with short lead times, get the same useless
+    # answer at the same instant, forever.
+    assert office.validity_hours is not None
+    renew = planned - office.validity_hours + _EPSILON
+    if renew > env.now:
+        drawdown.counters.landing_slot_wait_hours += renew - env.now
+        yield env.timeout(renew - env.now)
+    c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
+
+
+def hold_for_landing_slot(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+) -> Steps:
+    """Book the day's landing slot, holding the launch back until the slot's day."""
+    assert c17.leg is not None
+    drawdown.office.book_landing(planned)
+    c17.landing = planned
+    hold = planned - (env.now + c17.leg)
+    if hold > _EPSILON:
+        drawdown.counters.landing_slot_wait_hours += hold
+        drawdown.log(c17.actor, "holds for a landing slot", f"{hold:.1f} h")
+        yield env.timeout(hold)
+
+
+def land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
+    """Land at Base 101 when allowed, and take a parking spot (holding off until one is free)."""
+    base = drawdown.base
+    yield from hold_until_cleared_to_land(env, c17, drawdown)
+    arrived = env.now
+    c17.spot = base.parking.request()
+    yield c17.spot
+    drawdown.counters.parking_wait_hours += env.now - arrived
+    if env.now > arrived:
+        # Held off for a spot: the runway may have closed, a suspension begun
+        # or midnight passed meanwhile, so the landing checks apply again.
+        yield from hold_until_cleared_to_land(env, c17, drawdown)
+    if drawdown.trace is not None:
+        drawdown.log(c17.actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
+
+
+def load_aircraft(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+) -> Generator[Any, Any, Load]:
+    """A loading team loads what is ready; the tail's commitment is settled."""
+    airlift = drawdown.airlift
+    assert airlift is not None
+    base = drawdown.base
+    landed = env.now
+    team = base.loading_teams.request()
+    yield team
+    drawdown.counters.loading_team_wait_hours += env.now - landed
+    load = drawdown.inventory.load_military(env.now, airlift)
+    c17.committed = False
+    drawdown.committed_tails -= 1
+    drawdown.signal_changed()
+    if load.empty:
+        base.loading_teams.release(team)
+        drawdown.counters.empty_sorties += 1
+        drawdown.log(c17.actor, "finds nothing to load")
+        return load
+    if drawdown.trace is not None:
+        drawdown.log(
+            c17.actor,
+            "loads",
+            f"{load.cargo_units} units {load.cargo_kg / 1000:.1f} t, {load.passengers} pax",
+        )
+    yield env.timeout(c17.load_hours.next())
+    base.loading_teams.release(team)
+    if drawdown.trace is not None:
+        drawdown.log(c17.actor, "finishes loading")
+    return load
+
+
+def service(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, load: Load
 ) -> Generator[Any, Any, float]:
+    """Refuel and paperwork, any repair and crew rest, then wait for the runway.
+
+    Returns the outbound leg (drawn now: the crew's duty day depends on it).
+    """
+    airlift = drawdown.airlift
+    assert airlift is not None
+    counters = drawdown.counters
+    ground_hours = c17.service_hours.next()
+    if c17.breaks_down.happens():
+        repair = c17.repair_hours.next()
+        counters.breakdowns += 1
+        counters.repair_hours += repair
+        ground_hours += repair
+        drawdown.log(c17.actor, "breaks down", f"repair {repair:.1f} h")
+    outbound = c17.legs.next()
+    duty = airlift.crew_duty_hours
+    if duty is not None and (env.now - c17.launched) + ground_hours + outbound > duty + _EPSILON:
+        ground_hours += airlift.crew_rest_hours
+        counters.crew_rests += 1
+        counters.crew_rest_hours += airlift.crew_rest_hours
+        drawdown.log(c17.actor, "crew rests", f"{airlift.crew_rest_hours:.1f} h")
+    if ground_hours > 0:
+        yield env.timeout(ground_hours)
+    inventory = drawdown.inventory
+    while load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
+        yield drawdown.changed  # the last-out element leaves on the last sortie
+    opens = drawdown.base.closures.free_from(env.now)
+    if opens > env.now:
+        counters.weather_wait_hours += opens - env.now
+        drawdown.log(c17.actor, "waits for the runway", f"{opens - env.now:.1f} h")
+        yield env.timeout(opens - env.now)
+    return outbound
+
+
+def leave(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, load: Load, outbound: float
+) -> Steps:
+    """Take off (everyone and everything aboard is out), fly back, ask for the next clearance."""
+    drawdown.base.parking.release(c17.spot)
+    c17.spot = None
+    drawdown.sortie_out(c17.actor, load)
+    yield env.timeout(outbound)
+    if drawdown.trace is not None:
+        drawdown.log(c17.actor, "arrives at the offload station")
+    c17.approved = (
+        c17.filed_ahead.popleft()
+        if c17.filed_ahead
+        else drawdown.ask_clearance(c17.actor, c17.number)
+    )
+    c17.ready_at = env.now + c17.turnaround_hours.next()
+
+
+def hold_until_cleared_to_land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
     """Hold until the runway is open, no suspension is on and the day has a slot.
 
-    Returns the landing time the slot is booked for.
+    Moves the tail's booked landing slot when the hold runs past midnight.
     """
     counters = drawdown.counters
     office = drawdown.office
     closures = drawdown.base.closures
     clock = drawdown.clock
+    actor = c17.actor
     while True:
         now = env.now
         weather_free = closures.free_from(now)
@@ -260,17 +384,17 @@ def _land(
             drawdown.log(actor, "holds: suspension", f"{suspension_free - now:.1f} h")
             yield env.timeout(suspension_free - now)
             continue
-        if office.daily_landings is not None and clock.day(now) != clock.day(booked):
+        if office.daily_landings is not None and clock.day(now) != clock.day(c17.landing):
             # Held past midnight: the slot must be on the day it actually lands.
-            office.cancel_landing(booked)
-            booked = office.first_free_landing_day(now)
-            if booked == math.inf:
+            office.cancel_landing(c17.landing)
+            c17.landing = office.first_free_landing_day(now)
+            if c17.landing == math.inf:
                 # No slot left before the horizon: hold until the horizon ends the run
                 # (landing now would break the day's cap).
                 yield env.event()
-            office.book_landing(booked)
-            if booked > now:
-                counters.landing_slot_wait_hours += booked - now
-                yield env.timeout(booked - now)
+            office.book_landing(c17.landing)
+            if c17.landing > now:
+                counters.landing_slot_wait_hours += c17.landing - now
+                yield env.timeout(c17.landing - now)
                 continue
-        return booked
+        return
