@@ -7,6 +7,7 @@ from typing import Any
 
 from sim.replication.drawdown import simulate
 from sim.replication.outcome import ReplicationResult
+from sim.replication.trace import Kind
 from sim.scenario.contract import Scenario
 
 # The base of the hand-computed scenarios. Clock zero is Monday 2024-06-03 00:00.
@@ -73,6 +74,6 @@ def personnel_rows(result: ReplicationResult) -> list[tuple[float, int, int, boo
     ]
 
 
-def trace_times(result: ReplicationResult, event: str) -> list[tuple[str, float]]:
+def trace_times(result: ReplicationResult, kind: Kind) -> list[tuple[str, float]]:
     assert result.trace is not None
-    return [(e.actor, e.hours) for e in result.trace if e.event == event]
+    return [(e.actor, e.hours) for e in result.trace if e.kind is kind]

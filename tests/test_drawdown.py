@@ -17,6 +17,7 @@ import pytest
 from model_helpers import cargo_rows, personnel_rows, run, scenario, trace_times
 
 from sim.clock import Clock
+from sim.replication.trace import Kind
 from sim.replication.world import NO_AIRCRAFT, NO_CLEARANCE
 
 GENERAL = {"name": "general cargo", "count": 36, "positions": 1, "weight_kg": 1000}
@@ -215,7 +216,7 @@ def test_parking_shortage_holds_the_second_tail_off() -> None:
     assert result.completion_hours == 13.0
     assert result.counters.parking_wait_hours == 4.0
     assert result.counters.loading_team_wait_hours == 0.0
-    assert trace_times(result, "lands") == [("C-17A #1", 5.0), ("C-17A #2", 9.0)]
+    assert trace_times(result, Kind.LANDS) == [("C-17A #1", 5.0), ("C-17A #2", 9.0)]
 
 
 def test_loading_team_shortage_with_room_to_park() -> None:
@@ -242,7 +243,7 @@ def test_daily_landing_cap_pushes_the_second_landing_to_the_next_day() -> None:
     assert cargo_rows(result) == [(9.0, 0, 18), (28.0, 0, 18)]
     assert result.completion_hours == 28.0
     assert result.counters.landing_slot_wait_hours == 19.0
-    landings = trace_times(result, "lands")
+    landings = trace_times(result, Kind.LANDS)
     assert landings == [("C-17A #1", 5.0), ("C-17A #2", 24.0)]
     clock = Clock(sc.start)
     assert [clock.day(hours) for _, hours in landings] == [0, 1]
@@ -265,7 +266,7 @@ def test_an_approval_that_would_lapse_before_the_landing_slot_is_renewed_in_time
     assert [hours for hours, _, _ in rows] == pytest.approx([9.0, 28.0])
     assert result.counters.clearance_lapses == 1
     assert result.counters.landing_slot_wait_hours == pytest.approx(19.0)
-    assert [hours for _, hours in trace_times(result, "lands")] == pytest.approx([5.0, 24.0])
+    assert [hours for _, hours in trace_times(result, Kind.LANDS)] == pytest.approx([5.0, 24.0])
 
 
 @pytest.mark.parametrize(
@@ -337,7 +338,7 @@ def test_last_out_element_leaves_on_the_final_sortie() -> None:
     #   It takes off right after #2, at 24.
     assert cargo_rows(result) == [(9.0, 0, 18), (24.0, 0, 18)]
     assert personnel_rows(result) == [(24.0, 0, 54, True), (24.0, 0, 6, True)]
-    assert trace_times(result, "takes off") == [
+    assert trace_times(result, Kind.TAKES_OFF) == [
         ("C-17A #1", 9.0),
         ("C-17A #2", 24.0),
         ("C-17A #1", 24.0),

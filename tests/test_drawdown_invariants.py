@@ -35,6 +35,7 @@ from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
 from sim.replication.drawdown import simulate
 from sim.replication.outcome import ReplicationResult
+from sim.replication.trace import Kind
 from sim.replication.world import HORIZON, NO_AIRCRAFT, NO_CLEARANCE, NO_SEATS, NOT_READY
 from sim.scenario.contract import Scenario
 
@@ -198,17 +199,17 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def ground_intervals(
-    result: ReplicationResult, begin: str, end: str
+    result: ReplicationResult, begin: Kind, end: Kind
 ) -> list[tuple[float, float, str]]:
     """Per actor, [begin event, end event) intervals from the trace."""
     assert result.trace is not None
     open_at: dict[str, float] = {}
     intervals: list[tuple[float, float, str]] = []
     for event in result.trace:
-        if event.event == begin:
+        if event.kind is begin:
             assert event.actor not in open_at, f"{event.actor}: {begin} twice"
             open_at[event.actor] = event.hours
-        elif event.event == end and event.actor in open_at:
+        elif event.kind is end and event.actor in open_at:
             intervals.append((open_at.pop(event.actor), event.hours, event.actor))
     intervals += [(hours, math.inf, actor) for actor, hours in open_at.items()]
     return intervals
@@ -300,13 +301,13 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
 
     # The ramp: parking spots, loading teams and the daily landing cap.
     assert result.trace is not None
-    on_ground = ground_intervals(result, "lands", "takes off")
+    on_ground = ground_intervals(result, Kind.LANDS, Kind.TAKES_OFF)
     assert most_at_once(on_ground) <= sc.base.parking
-    loading = ground_intervals(result, "loads", "finishes loading")
+    loading = ground_intervals(result, Kind.LOADS, Kind.FINISHES_LOADING)
     assert most_at_once(loading) <= sc.base.loading_teams
-    takeoffs = [e for e in result.trace if e.event == "takes off"]
+    takeoffs = [e for e in result.trace if e.kind is Kind.TAKES_OFF]
     assert counters.sorties == len(takeoffs)
-    landings = [e.hours for e in result.trace if e.event == "lands"]
+    landings = [e.hours for e in result.trace if e.kind is Kind.LANDS]
     clearance = sc.clearance
     if clearance is not None and clearance.daily_landings is not None:
         per_day: defaultdict[int, int] = defaultdict(int)
@@ -324,12 +325,15 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
         if clearance is not None
         else Blocked()
     )
+    # The result carries exactly the periods its actors saw (renderers read them there).
+    assert result.closures == tuple(closures)
+    assert result.suspensions == tuple(suspensions)
     for event in result.trace:
-        if event.event in ("lands", "takes off", "departs"):
+        if event.kind in (Kind.LANDS, Kind.TAKES_OFF, Kind.AIRLINER_DEPARTS):
             assert not closures.is_blocked(event.hours), f"{event} during a weather closure"
-        if event.event == "lands":
+        if event.kind is Kind.LANDS:
             assert not suspensions.is_blocked(event.hours), f"{event} during a suspension"
-        if event.event == "launches to Base 101" and clearance is not None:
+        if event.kind is Kind.LAUNCHES and clearance is not None:
             assert event.hours >= clock.hours(clearance.opens) - 1e-9
 
 
@@ -512,10 +516,10 @@ def test_changing_the_weather_does_not_change_clearance_lead_times() -> None:
         for sc in (dry, wet):
             result = simulate(sc, replication, trace=True)
             assert result.trace is not None
-            first: dict[str, str] = {}
+            first: dict[str, tuple[float | None, int]] = {}
             for event in result.trace:
-                if event.event == "asks for clearance":
-                    first.setdefault(event.actor, event.detail)
+                if event.kind is Kind.ASKS_FOR_CLEARANCE:
+                    first.setdefault(event.actor, (event.until_hours, event.denials))
             answers.append(first)
         assert answers[0] == answers[1]
         assert len(answers[0]) == 3

@@ -133,7 +133,7 @@ def test_timeline_accounts_for_every_hour_the_counters_count(result: RunResult) 
     scenario = result.scenario
     for index in range(4):
         replication = sim.simulate(scenario, index, seed=result.summary["seed"], trace=True)
-        timeline = timeline_of(scenario, replication, seed=result.summary["seed"])
+        timeline = timeline_of(scenario, replication)
         counters = replication.counters
         assert {segment.state for segment in timeline.segments} <= set(STATES)
         assert timeline.hours_in("repairing") == pytest.approx(counters.repair_hours)
@@ -144,7 +144,7 @@ def test_timeline_accounts_for_every_hour_the_counters_count(result: RunResult) 
         )
         assert all(segment.end_hours > segment.start_hours for segment in timeline.segments)
         assert max(count for _, count in timeline.parking) <= scenario.base.parking
-        # Closures redrawn from the replication's own stream are the ones it saw.
+        # The closures the replication carries are the ones it saw.
         end_hours = replication.end_hours
         closed = sum(
             min(end, end_hours) - start for start, end in timeline.closures if start < end_hours

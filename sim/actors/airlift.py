@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.randomness import Source
+from sim.replication.trace import Cause, Kind
 
 if TYPE_CHECKING:
     import simpy
@@ -128,7 +129,7 @@ def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) ->
         # Stopped before flying the sortie it was counted for: free that work for others.
         drawdown.committed_tails -= 1
         drawdown.signal_changed()
-    drawdown.tail_stopped(c17.actor)
+    drawdown.tail_stopped(c17.actor, c17.number)
 
 
 def turn_around(env: simpy.Environment, c17: Tail) -> Steps:
@@ -169,8 +170,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
         break
     leg = c17.leg
     c17.launched = env.now
-    if drawdown.trace is not None:
-        drawdown.log(c17.actor, "launches to Base 101", f"leg {leg:.2f} h")
+    drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
     clearance = drawdown.scenario.clearance
     requests_ahead = 0 if clearance is None else clearance.requests_ahead
     while len(c17.filed_ahead) < requests_ahead:
@@ -219,8 +219,13 @@ def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) ->
     """Ready to launch, but the clearance is not approved yet."""
     wait = c17.approved - env.now
     drawdown.counters.clearance_wait_hours += wait
-    if drawdown.trace is not None:
-        drawdown.log(c17.actor, "waits for clearance", f"{wait:.1f} h")
+    drawdown.record(
+        c17.actor,
+        Kind.WAITS_AT_OFFLOAD_STATION,
+        tail=c17.number,
+        cause=Cause.CLEARANCE,
+        duration_hours=wait,
+    )
     yield env.timeout(wait)
 
 
@@ -230,7 +235,7 @@ def renew_lapsed_clearance(
     """The approval would lapse before the planned landing: ask again."""
     office = drawdown.office
     drawdown.counters.clearance_lapses += 1
-    drawdown.log(c17.actor, "clearance lapses")
+    drawdown.record(c17.actor, Kind.CLEARANCE_LAPSES, tail=c17.number)
     # Ask again only once a new approval can still be valid at the slot:
     # asking at once would, with short lead times, get the same useless
     # answer at the same instant, forever.
@@ -238,6 +243,13 @@ def renew_lapsed_clearance(
     renew = planned - office.validity_hours + _EPSILON
     if renew > env.now:
         drawdown.counters.landing_slot_wait_hours += renew - env.now
+        drawdown.record(
+            c17.actor,
+            Kind.WAITS_AT_OFFLOAD_STATION,
+            tail=c17.number,
+            cause=Cause.LANDING_SLOT,
+            duration_hours=renew - env.now,
+        )
         yield env.timeout(renew - env.now)
     c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
 
@@ -252,7 +264,13 @@ def hold_for_landing_slot(
     hold = planned - (env.now + c17.leg)
     if hold > _EPSILON:
         drawdown.counters.landing_slot_wait_hours += hold
-        drawdown.log(c17.actor, "holds for a landing slot", f"{hold:.1f} h")
+        drawdown.record(
+            c17.actor,
+            Kind.WAITS_AT_OFFLOAD_STATION,
+            tail=c17.number,
+            cause=Cause.LANDING_SLOT,
+            duration_hours=hold,
+        )
         yield env.timeout(hold)
 
 
@@ -262,14 +280,15 @@ def land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
     yield from hold_until_cleared_to_land(env, c17, drawdown)
     arrived = env.now
     c17.spot = base.parking.request()
+    if drawdown.tracing and not c17.spot.triggered:
+        drawdown.record(c17.actor, Kind.WAITS_FOR_PARKING, tail=c17.number, cause=Cause.PARKING)
     yield c17.spot
     drawdown.counters.parking_wait_hours += env.now - arrived
     if env.now > arrived:
         # Held off for a spot: the runway may have closed, a suspension begun
         # or midnight passed meanwhile, so the landing checks apply again.
         yield from hold_until_cleared_to_land(env, c17, drawdown)
-    if drawdown.trace is not None:
-        drawdown.log(c17.actor, "lands", f"parking {base.parking.count}/{base.parking.capacity}")
+    drawdown.record(c17.actor, Kind.LANDS, tail=c17.number, parking_in_use=base.parking.count)
 
 
 def load_aircraft(
@@ -290,18 +309,20 @@ def load_aircraft(
     if load.empty:
         base.loading_teams.release(team)
         drawdown.counters.empty_sorties += 1
-        drawdown.log(c17.actor, "finds nothing to load")
+        drawdown.record(c17.actor, Kind.FINDS_NOTHING_TO_LOAD, tail=c17.number)
         return load
-    if drawdown.trace is not None:
-        drawdown.log(
+    if drawdown.tracing:
+        drawdown.record(
             c17.actor,
-            "loads",
-            f"{load.cargo_units} units {load.cargo_kg / 1000:.1f} t, {load.passengers} pax",
+            Kind.LOADS,
+            tail=c17.number,
+            cargo=tuple(load.cargo),
+            people=tuple(load.people),
+            cargo_kg=load.cargo_kg,
         )
     yield env.timeout(c17.load_hours.next())
     base.loading_teams.release(team)
-    if drawdown.trace is not None:
-        drawdown.log(c17.actor, "finishes loading")
+    drawdown.record(c17.actor, Kind.FINISHES_LOADING, tail=c17.number)
     return load
 
 
@@ -321,23 +342,37 @@ def service(
         counters.breakdowns += 1
         counters.repair_hours += repair
         ground_hours += repair
-        drawdown.log(c17.actor, "breaks down", f"repair {repair:.1f} h")
+        drawdown.record(c17.actor, Kind.BREAKS_DOWN, tail=c17.number, duration_hours=repair)
     outbound = c17.legs.next()
     duty = airlift.crew_duty_hours
     if duty is not None and (env.now - c17.launched) + ground_hours + outbound > duty + _EPSILON:
         ground_hours += airlift.crew_rest_hours
         counters.crew_rests += 1
         counters.crew_rest_hours += airlift.crew_rest_hours
-        drawdown.log(c17.actor, "crew rests", f"{airlift.crew_rest_hours:.1f} h")
+        drawdown.record(
+            c17.actor,
+            Kind.CREW_RESTS,
+            tail=c17.number,
+            cause=Cause.CREW_DUTY,
+            duration_hours=airlift.crew_rest_hours,
+        )
     if ground_hours > 0:
         yield env.timeout(ground_hours)
     inventory = drawdown.inventory
+    if load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
+        drawdown.record(c17.actor, Kind.WAITS_FOR_LAST_SORTIE, tail=c17.number)
     while load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
         yield drawdown.changed  # the last-out element leaves on the last sortie
     opens = drawdown.base.closures.free_from(env.now)
     if opens > env.now:
         counters.weather_wait_hours += opens - env.now
-        drawdown.log(c17.actor, "waits for the runway", f"{opens - env.now:.1f} h")
+        drawdown.record(
+            c17.actor,
+            Kind.WAITS_FOR_RUNWAY,
+            tail=c17.number,
+            cause=Cause.WEATHER,
+            duration_hours=opens - env.now,
+        )
         yield env.timeout(opens - env.now)
     return outbound
 
@@ -348,10 +383,9 @@ def leave(
     """Take off (everyone and everything aboard is out), fly back, ask for the next clearance."""
     drawdown.base.parking.release(c17.spot)
     c17.spot = None
-    drawdown.sortie_out(c17.actor, load)
+    drawdown.sortie_out(c17.actor, c17.number, load)
     yield env.timeout(outbound)
-    if drawdown.trace is not None:
-        drawdown.log(c17.actor, "arrives at the offload station")
+    drawdown.record(c17.actor, Kind.ARRIVES, tail=c17.number)
     c17.approved = (
         c17.filed_ahead.popleft()
         if c17.filed_ahead
@@ -375,13 +409,25 @@ def hold_until_cleared_to_land(env: simpy.Environment, c17: Tail, drawdown: Draw
         weather_free = closures.free_from(now)
         if weather_free > now:
             counters.weather_wait_hours += weather_free - now
-            drawdown.log(actor, "holds for weather", f"{weather_free - now:.1f} h")
+            drawdown.record(
+                actor,
+                Kind.HOLDS_IN_THE_AIR,
+                tail=c17.number,
+                cause=Cause.WEATHER,
+                duration_hours=weather_free - now,
+            )
             yield env.timeout(weather_free - now)
             continue
         suspension_free = office.suspensions.free_from(now)
         if suspension_free > now:
             counters.suspension_wait_hours += suspension_free - now
-            drawdown.log(actor, "holds: suspension", f"{suspension_free - now:.1f} h")
+            drawdown.record(
+                actor,
+                Kind.HOLDS_IN_THE_AIR,
+                tail=c17.number,
+                cause=Cause.SUSPENSION,
+                duration_hours=suspension_free - now,
+            )
             yield env.timeout(suspension_free - now)
             continue
         if office.daily_landings is not None and clock.day(now) != clock.day(c17.landing):
@@ -391,10 +437,18 @@ def hold_until_cleared_to_land(env: simpy.Environment, c17: Tail, drawdown: Draw
             if c17.landing == math.inf:
                 # No slot left before the horizon: hold until the horizon ends the run
                 # (landing now would break the day's cap).
+                drawdown.record(actor, Kind.HOLDS_IN_THE_AIR, tail=c17.number, cause=Cause.HORIZON)
                 yield env.event()
             office.book_landing(c17.landing)
             if c17.landing > now:
                 counters.landing_slot_wait_hours += c17.landing - now
+                drawdown.record(
+                    actor,
+                    Kind.HOLDS_IN_THE_AIR,
+                    tail=c17.number,
+                    cause=Cause.LANDING_SLOT,
+                    duration_hours=c17.landing - now,
+                )
                 yield env.timeout(c17.landing - now)
                 continue
         return

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
+from sim.replication.trace import Cause, Kind
 from sim.scenario.contract import CommercialService
 
 if TYPE_CHECKING:
@@ -111,12 +112,20 @@ def airline_departures(
             counters.commercial_cancelled += 1
             counters.commercial_weather_cancelled += departure.weather_cancelled
             counters.commercial_seats_lost += departure.seats
-            drawdown.log(name, "cancelled", "weather" if departure.weather_cancelled else "")
+            drawdown.record(
+                name,
+                Kind.AIRLINER_CANCELLED,
+                cause=Cause.WEATHER if departure.weather_cancelled else None,
+                seats=departure.seats,
+            )
             continue
         counters.commercial_seats_offered += departure.seats
         boarded = inventory.board_airliner(env.now, departure.seats)
         people = sum(count for _, count in boarded)
         counters.commercial_seats_used += people
         drawdown.people_out(boarded, military=False)
-        drawdown.log(name, "departs", f"{people} of {departure.seats} seats")
+        if drawdown.tracing:
+            drawdown.record(
+                name, Kind.AIRLINER_DEPARTS, people=tuple(boarded), seats=departure.seats
+            )
     drawdown.airline_finished()

@@ -45,6 +45,7 @@ def median_replication(result: RunResult) -> int:
 def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
     """The figures of one run, by file stem, each drawn only when called."""
     from sim.replication.drawdown import simulate
+    from sim.replication.trace import Kind
 
     def draw(plot: Callable[..., Axes], *args: Any, **kwargs: Any) -> Callable[[], Figure]:
         def make() -> Figure:
@@ -67,7 +68,7 @@ def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
 
     def first_week() -> Figure:
         replication = typical()
-        launches = [e.hours for e in replication.trace or () if e.event.startswith("launches")]
+        launches = [e.hours for e in replication.trace or () if e.kind is Kind.LAUNCHES]
         first = result.scenario.moment(min(launches, default=0.0)) - dt.timedelta(hours=6)
         window = (first, first + dt.timedelta(days=7))
         return figure_of_axes(sortie_timeline(result, replication, window=window))

@@ -33,12 +33,11 @@ def sortie_timeline(
     ax: Axes | None = None,
     *,
     window: tuple[dt.datetime, dt.datetime] | None = None,
-    seed: int | None = None,
 ) -> Axes:
     """Gantt of what each tail did in one replication, with ramp occupancy and closures.
 
     ``scenario_or_result``: a :class:`~sim.scenario.contract.Scenario` or a RunResult (its
-    scenario and seed are used); ``replication``: a replication simulated with
+    scenario is used); ``replication``: a replication simulated with
     ``trace=True`` (or its :class:`~sim.render.timeline.Timeline`). Rows: one per tail,
     then the airliner departures and the parking spots in use. Weather closures
     are shaded purple, political suspensions hatched grey. ``window`` zooms on
@@ -49,14 +48,10 @@ def sortie_timeline(
     from sim.render.timeline import STATES, Timeline, timeline_of
 
     scenario = getattr(scenario_or_result, "scenario", scenario_or_result)
-    if seed is None and hasattr(scenario_or_result, "summary"):
-        seed = int(scenario_or_result.summary["seed"])
     if replication is None:
         raise ValueError("give a replication simulated with trace=True, or its timeline")
     timeline = (
-        replication
-        if isinstance(replication, Timeline)
-        else timeline_of(scenario, replication, seed=seed)
+        replication if isinstance(replication, Timeline) else timeline_of(scenario, replication)
     )
     rows = len(timeline.tails) + 2
     ax = axes(ax, 11.0, 1.6 + 0.45 * rows)

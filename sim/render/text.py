@@ -5,12 +5,13 @@ Every function returns a string; the command line prints it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from sim.answers.expectations import ExpectationOutcome
 from sim.answers.results import Comparison, RunResult, SweepResult
-from sim.replication.outcome import TraceEvent
+from sim.replication.trace import Event, Kind
 from sim.scenario.contract import Scenario
 
 KEY_COUNTERS = (
@@ -204,14 +205,10 @@ def render_check(path: str, outcomes: Sequence[ExpectationOutcome]) -> str:
     return f"{path}: {status}\n" + table(["", "expectation", "expected", "actual"], rows) + "\n"
 
 
-def trace_rows(scenario: Scenario, events: Sequence[TraceEvent]) -> list[list[str]]:
+def trace_rows(scenario: Scenario, events: Sequence[Event]) -> list[list[str]]:
+    """One row per event: calendar time, actor, what it did, and the details in words."""
     return [
-        [
-            scenario.moment(event.hours).isoformat(sep=" ", timespec="minutes"),
-            event.actor,
-            event.event,
-            event.detail,
-        ]
+        [_calendar(scenario, event.hours), event.actor, event.kind.value, _detail(scenario, event)]
         for event in events
     ]
 
@@ -219,8 +216,46 @@ def trace_rows(scenario: Scenario, events: Sequence[TraceEvent]) -> list[list[st
 TRACE_COLUMNS = ("time", "actor", "event", "detail")
 
 
-def render_trace(scenario: Scenario, events: Sequence[TraceEvent]) -> str:
+def render_trace(scenario: Scenario, events: Sequence[Event]) -> str:
     return table(TRACE_COLUMNS, trace_rows(scenario, events), indent=0) + "\n"
+
+
+def _calendar(scenario: Scenario, hours: float) -> str:
+    return scenario.moment(hours).isoformat(sep=" ", timespec="minutes")
+
+
+def _detail(scenario: Scenario, event: Event) -> str:
+    """The event's data in a planner's words (times as calendar times, names from the file)."""
+    kind = event.kind
+    parts: list[str] = []
+    if kind is Kind.ASKS_FOR_CLEARANCE:
+        until = event.until_hours
+        answer = (
+            "never approved"
+            if until is None or math.isinf(until)
+            else (f"approved {_calendar(scenario, until)}")
+        )
+        return f"{answer}, {event.denials} denied"
+    if kind in (Kind.LOADS, Kind.TAKES_OFF):
+        return _aboard(scenario, event)
+    if kind is Kind.LANDS:
+        return f"parking {event.parking_in_use}/{scenario.base.parking}"
+    if kind is Kind.AIRLINER_DEPARTS:
+        return f"{event.passengers} of {event.seats} seats"
+    if event.cause is not None and kind not in (Kind.WAITS_FOR_PARKING, Kind.CREW_RESTS):
+        parts.append(event.cause.value)  # (those two kinds name their cause already)
+    if event.duration_hours is not None:
+        label = {Kind.LAUNCHES: "leg ", Kind.BREAKS_DOWN: "repair "}.get(kind, "")
+        parts.append(f"{label}{event.duration_hours:.1f} h")
+    return ", ".join(parts)
+
+
+def _aboard(scenario: Scenario, event: Event) -> str:
+    """``3 units 9.5 t, 40 pax: 3 pallets; 40 staff`` (by cargo line, then by cohort)."""
+    summary = f"{event.cargo_units} units {event.cargo_kg / 1000:.1f} t, {event.passengers} pax"
+    items = [f"{units} {scenario.cargo[line].name}" for line, units in event.cargo]
+    items += [f"{count} {scenario.personnel[cohort].name}" for cohort, count in event.people]
+    return summary + (": " + "; ".join(items) if items else "")
 
 
 def _excess(hours: float | None) -> str:

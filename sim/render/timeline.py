@@ -1,38 +1,36 @@
 """What each C-17 tail was doing, hour by hour, in one replication: Gantt segments.
 
-A replication simulated with ``trace=True`` keeps an event log (launches,
-lands, loads, breaks down, crew rests, takes off, arrives…). :func:`timeline_of`
-turns that log into :class:`Segment` s, one per state a tail was in, plus the
-parking occupancy on the ramp at Base 101, airliner departures and the periods
-when the airfield was closed by weather or landings were suspended.
+A replication simulated with ``trace=True`` keeps its events
+(:mod:`sim.replication.trace`: launches, holds, landings, loads, breakdowns,
+crew rests, take-offs, arrivals…). :func:`timeline_of` turns them into
+:class:`Segment` s, one per state a tail was in, plus the parking occupancy on
+the ramp at Base 101, airliner departures and the periods when the airfield was
+closed by weather or landings were suspended (which the replication result
+carries as data).
 
-Reconstruction from the log, and its simplifications:
+Reading the events, and its simplifications:
 
 - a state lasts from the event that starts it to the next event of the same
-  tail; an ``inbound`` leg lasts its logged ``leg`` hours, and any time between
-  the end of the leg and the landing is counted as waiting for parking;
+  tail; an ``inbound`` leg lasts its ``duration_hours``, and any time between
+  the end of the leg and the next event is counted as waiting for parking;
 - the model draws service, repair and crew rest as one stretch on the ground,
-  so the stretch after loading is drawn as servicing, then the logged repair
-  hours, then the logged crew rest (the real order within it is not recorded);
-  the wait of a last-out sortie for the other loaded aircraft counts as servicing;
-- the time at the offload station after arrival that is not a logged clearance
-  wait or landing-slot hold is ``turnaround`` (offload, crew change, and waiting
-  for cargo to become ready);
-- weather closures and suspensions are taken from the result when it carries
-  them (``closures`` / ``suspensions`` attributes), otherwise they are drawn
-  again from the replication's own random streams, which gives exactly the
-  periods the replication saw (each source of randomness has its own stream).
+  so the stretch after loading is drawn as servicing, then the repair hours,
+  then the crew rest (the real order within it is not recorded); the wait of a
+  last-out sortie for the other loaded aircraft counts as servicing;
+- the time at the offload station after arrival that is not a wait with a
+  cause (clearance, landing slot) is ``turnaround`` (offload, crew change, and
+  waiting for cargo to become ready).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sim.replication.outcome import ReplicationResult, TraceEvent
+from sim.replication.outcome import ReplicationResult
+from sim.replication.trace import Cause, Event, Kind
 from sim.scenario.contract import Scenario
 
 STATES: tuple[str, ...] = (
@@ -50,9 +48,6 @@ STATES: tuple[str, ...] = (
     "landing-slot hold",
 )
 """Every state a segment may have, in the order of a sortie."""
-
-_HOURS = re.compile(r"(-?\d+(?:\.\d+)?)\s*h")
-_PARKING = re.compile(r"parking (\d+)/(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +93,32 @@ class Timeline:
         return sum(segment.hours for segment in self.segments if segment.state == state)
 
 
-def _hours_in(detail: str) -> float:
-    match = _HOURS.search(detail)
-    return float(match.group(1)) if match else 0.0
+_OFFLOAD_STATION_WAITS: dict[Cause | None, str] = {
+    Cause.CLEARANCE: "clearance wait",
+    Cause.LANDING_SLOT: "landing-slot hold",
+}
+_HOLDS_IN_THE_AIR: dict[Cause | None, str] = {
+    Cause.LANDING_SLOT: "landing-slot hold",
+}
+_STATE_AFTER: dict[Kind, str | None] = {
+    Kind.CLEARANCE_LAPSES: "clearance wait",
+    Kind.WAITS_FOR_PARKING: "waiting for parking",
+    Kind.LANDS: "waiting for a loading team",
+    Kind.LOADS: "loading & servicing",
+    Kind.FINDS_NOTHING_TO_LOAD: "loading & servicing",
+    Kind.WAITS_FOR_LAST_SORTIE: "loading & servicing",
+    Kind.WAITS_FOR_RUNWAY: "waiting for the runway",
+    Kind.TAKES_OFF: "outbound",
+    Kind.ARRIVES: "turnaround",
+    Kind.STOPS_CYCLING: None,
+}
+"""The state an event starts, for the events whose state needs no more reading."""
+
+_GROUND = "ground"
+"""Servicing with repair or crew rest: one stretch in the model, split when it ends."""
 
 
-def _tail_segments(tail: str, events: Sequence[TraceEvent], end_hours: float) -> list[Segment]:
+def _tail_segments(tail: str, events: Sequence[Event], end_hours: float) -> list[Segment]:
     """Segments of one tail from its own events, in time order."""
     segments: list[Segment] = []
 
@@ -116,19 +131,21 @@ def _tail_segments(tail: str, events: Sequence[TraceEvent], end_hours: float) ->
     leg_end = math.inf
     repair = rest = 0.0
     for position, event in enumerate(events):
-        now = event.hours
-        if event.event == "asks for clearance":
+        now, kind = event.hours, event.kind
+        if kind in (Kind.ASKS_FOR_CLEARANCE, Kind.FINISHES_LOADING):
             continue  # the tail keeps doing what it was doing
-        if state == "ground" and event.event in ("breaks down", "crew rests"):
-            # Both logged at the end of loading: one stretch on the ground.
-            repair += _hours_in(event.detail) if event.event == "breaks down" else 0.0
-            rest += _hours_in(event.detail) if event.event == "crew rests" else 0.0
+        if state == _GROUND and kind in (Kind.BREAKS_DOWN, Kind.CREW_RESTS):
+            # Both recorded at the end of loading: one stretch on the ground.
+            if kind is Kind.BREAKS_DOWN:
+                repair += event.duration_hours or 0.0
+            else:
+                rest += event.duration_hours or 0.0
             continue
         # Close the state that ran up to this event.
         if state == "inbound":
             add("inbound", since, min(now, leg_end))
             add("waiting for parking", min(now, leg_end), now)
-        elif state == "ground":
+        elif state == _GROUND:
             # Servicing, then repair, then crew rest: one stretch in the model.
             rest_start = max(since, now - rest)
             repair_start = max(since, rest_start - repair)
@@ -138,46 +155,31 @@ def _tail_segments(tail: str, events: Sequence[TraceEvent], end_hours: float) ->
             repair = rest = 0.0
         elif state is not None:
             add(state, since, now)
-        kind = event.event
         next_state: str | None
-        if kind == "waits for clearance" or kind == "clearance lapses":
-            next_state = "clearance wait"
-        elif kind == "holds for a landing slot":
-            next_state = "landing-slot hold"
-        elif kind.startswith("launches"):
-            next_state, leg_end = "inbound", now + _hours_in(event.detail)
-        elif kind.startswith("holds"):  # for weather, or: suspension (arrived, cannot land)
-            next_state = "holding (weather or suspension)"
-        elif kind == "lands":
-            next_state = "waiting for a loading team"
-        elif kind in ("loads", "finds nothing to load"):
-            next_state = "loading & servicing"
-        elif kind == "breaks down":
-            next_state, repair = "ground", repair + _hours_in(event.detail)
-        elif kind == "crew rests":
-            next_state, rest = "ground", rest + _hours_in(event.detail)
-        elif kind == "waits for the runway":
-            next_state = "waiting for the runway"
-        elif kind == "takes off":
-            next_state = "outbound"
-        elif kind == "arrives at the offload station":
-            next_state = "turnaround"
-        elif kind == "stops cycling":
-            next_state = None
-        else:  # an event this reader does not know: keep the state
-            next_state = state
+        if kind is Kind.WAITS_AT_OFFLOAD_STATION:
+            next_state = _OFFLOAD_STATION_WAITS.get(event.cause, "turnaround")
+        elif kind is Kind.LAUNCHES:
+            next_state, leg_end = "inbound", now + (event.duration_hours or 0.0)
+        elif kind is Kind.HOLDS_IN_THE_AIR:
+            next_state = _HOLDS_IN_THE_AIR.get(event.cause, "holding (weather or suspension)")
+        elif kind is Kind.BREAKS_DOWN:
+            next_state, repair = _GROUND, repair + (event.duration_hours or 0.0)
+        elif kind is Kind.CREW_RESTS:
+            next_state, rest = _GROUND, rest + (event.duration_hours or 0.0)
+        else:
+            next_state = _STATE_AFTER.get(kind, state)
         state, since = next_state, now
         if position == len(events) - 1 and state not in (None, "turnaround"):
-            add(state if state != "ground" else "loading & servicing", since, end_hours)
+            add(state if state != _GROUND else "loading & servicing", since, end_hours)
     return segments
 
 
-def _parking_steps(events: Iterable[TraceEvent]) -> tuple[tuple[float, int], ...]:
+def _parking_steps(events: Iterable[Event]) -> tuple[tuple[float, int], ...]:
     """Aircraft holding a spot: +1 at each landing, -1 at each take-off, in time order."""
     changes = sorted(
-        (event.hours, -1 if event.event == "takes off" else 1)
+        (event.hours, -1 if event.kind is Kind.TAKES_OFF else 1)
         for event in events
-        if event.event in ("lands", "takes off")
+        if event.kind in (Kind.LANDS, Kind.TAKES_OFF)
     )  # at equal times the take-off comes first: it frees the spot the landing takes
     count = 0
     steps: list[tuple[float, int]] = [(0.0, 0)]
@@ -187,75 +189,40 @@ def _parking_steps(events: Iterable[TraceEvent]) -> tuple[tuple[float, int], ...
     return tuple(steps)
 
 
-def _periods(
-    scenario: Scenario, result: ReplicationResult, seed: int
-) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...]]:
-    """Weather closures and suspensions of the replication (from the result, or redrawn)."""
-    closures = getattr(result, "closures", None)
-    suspensions = getattr(result, "suspensions", None)
-    if closures is None or suspensions is None:
-        from sim.actors.clearance import ClearanceOffice
-        from sim.actors.weather import draw_closures
-        from sim.clock import Clock
-        from sim.randomness import Streams
-
-        clock = Clock(scenario.start)
-        horizon_hours = 24.0 * scenario.simulation.horizon_days
-        tails = 0 if scenario.airlift is None else scenario.airlift.tails
-        if closures is None:
-            streams = Streams(seed, result.index)
-            closures = draw_closures(scenario.weather, clock, horizon_hours, streams)
-        if suspensions is None:
-            streams = Streams(seed, result.index)
-            office = ClearanceOffice(scenario.clearance, clock, horizon_hours, streams, tails)
-            suspensions = office.suspensions
-    return (
-        tuple((float(s), float(e)) for s, e in closures),
-        tuple((float(s), float(e)) for s, e in suspensions),
-    )
-
-
-def timeline_of(
-    scenario: Scenario, result: ReplicationResult, *, seed: int | None = None
-) -> Timeline:
-    """The Gantt of a replication simulated with ``trace=True`` (``seed``: the one it ran with)."""
+def timeline_of(scenario: Scenario, result: ReplicationResult) -> Timeline:
+    """The Gantt of a replication simulated with ``trace=True``."""
     if result.trace is None:
         raise ValueError("the replication has no trace: simulate it with trace=True")
-    events = result.trace
-    tail_prefix = "" if scenario.airlift is None else f"{scenario.airlift.aircraft} #"
-    by_tail: defaultdict[str, list[TraceEvent]] = defaultdict(list)
+    by_tail: defaultdict[int, list[Event]] = defaultdict(list)
     airliners: list[AirlinerDeparture] = []
-    for event in events:
-        if tail_prefix and event.actor.startswith(tail_prefix):
-            by_tail[event.actor].append(event)
-        elif event.event in ("departs", "cancelled"):
-            people = re.match(r"(\d+) of", event.detail)
+    for event in result.trace:
+        if event.tail is not None:
+            by_tail[event.tail].append(event)
+        elif event.kind in (Kind.AIRLINER_DEPARTS, Kind.AIRLINER_CANCELLED):
             airliners.append(
                 AirlinerDeparture(
                     event.hours,
                     event.actor,
-                    int(people.group(1)) if people else 0,
-                    event.event == "cancelled",
+                    event.passengers,
+                    event.kind is Kind.AIRLINER_CANCELLED,
                 )
             )
-    tails = tuple(sorted(by_tail, key=lambda actor: int(actor.rsplit("#", 1)[1])))
+    numbers = sorted(by_tail)
+    names = {number: by_tail[number][0].actor for number in numbers}
     segments = [
         segment
-        for tail in tails
-        for segment in _tail_segments(tail, by_tail[tail], result.end_hours)
+        for number in numbers
+        for segment in _tail_segments(names[number], by_tail[number], result.end_hours)
     ]
-    closures, suspensions = _periods(
-        scenario, result, scenario.simulation.seed if seed is None else seed
-    )
     return Timeline(
         replication=result.index,
-        tails=tails,
+        tails=tuple(names[number] for number in numbers),
         segments=tuple(segments),
-        parking=_parking_steps(e for tail in tails for e in by_tail[tail]),
+        parking=_parking_steps(e for number in numbers for e in by_tail[number]),
         parking_capacity=scenario.base.parking,
         airliners=tuple(airliners),
-        closures=closures,
-        suspensions=suspensions,
+        closures=result.closures,
+        suspensions=result.suspensions,
         completion_hours=result.completion_hours,
         end_hours=result.end_hours,
     )

@@ -71,6 +71,8 @@ def simulate(
         end_hours=end_hours,
         events=_events_processed(env),
         trace=None if drawdown.trace is None else tuple(drawdown.trace),
+        closures=tuple(closures),
+        suspensions=tuple(suspensions),
     )
 
 

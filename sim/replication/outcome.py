@@ -8,7 +8,8 @@ hours since the scenario's ``start``; the scenario converts them to dates.
 Departures are kept as two small NumPy structured arrays, one row per cohort
 share or cargo line carried by one sortie or airliner, so that burndown curves
 and milestone checks can be computed exactly, yet a replication stays a few
-kilobytes. The event trace is kept only when asked for.
+kilobytes. The event trace (:mod:`sim.replication.trace`) is kept only when
+asked for; the weather closures and suspensions drawn are always kept, as data.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from sim.replication.trace import Event, Periods
 
 PERSONNEL_DTYPE = np.dtype([("hours", "f8"), ("cohort", "i4"), ("count", "i4"), ("military", "?")])
 CARGO_DTYPE = np.dtype([("hours", "f8"), ("line", "i4"), ("units", "i4"), ("kg", "f8")])
@@ -88,16 +91,6 @@ LATENESS_DRIVERS: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
-class TraceEvent:
-    """One line of the event log of a replication."""
-
-    hours: float
-    actor: str
-    event: str
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class ReplicationResult:
     index: int
     completion_hours: float | None
@@ -114,7 +107,12 @@ class ReplicationResult:
     """Simulated time when the replication stopped."""
     events: int
     """SimPy events processed (a measure of the model's work)."""
-    trace: tuple[TraceEvent, ...] | None = field(default=None, repr=False)
+    trace: tuple[Event, ...] | None = field(default=None, repr=False)
+    """The replication's events, in time order, when simulated with ``trace=True``."""
+    closures: Periods = field(default=(), repr=False)
+    """The airfield's weather closures this replication drew (the whole horizon)."""
+    suspensions: Periods = field(default=(), repr=False)
+    """The political suspensions this replication drew (the whole horizon)."""
 
     @property
     def finished(self) -> bool:

@@ -19,7 +19,8 @@ from sim.actors.loadmaster import Inventory, Load
 from sim.actors.weather import draw_closures
 from sim.clock import Clock
 from sim.randomness import Source, Streams
-from sim.replication.outcome import Counters, TraceEvent
+from sim.replication.outcome import Counters
+from sim.replication.trace import Cause, Counts, Event, Kind
 from sim.scenario.contract import Scenario
 
 # Why a replication did not finish (categorical, so runs can count them).
@@ -58,7 +59,8 @@ class Drawdown:
             None if packing is None else streams.draws(packing, Source.PACKING),
         )
         self.counters = Counters()
-        self.trace: list[TraceEvent] | None = [] if trace else None
+        self.trace: list[Event] | None = [] if trace else None
+        self.tracing = trace
         self.personnel_rows: list[tuple[float, int, int, bool]] = []
         self.cargo_rows: list[tuple[float, int, int, float]] = []
         self.committed_tails = 0
@@ -72,9 +74,41 @@ class Drawdown:
 
     # -- notifications from the actors ---------------------------------------
 
-    def log(self, actor: str, event: str, detail: str = "") -> None:
+    def record(
+        self,
+        actor: str,
+        kind: Kind,
+        *,
+        tail: int | None = None,
+        cause: Cause | None = None,
+        duration_hours: float | None = None,
+        until_hours: float | None = None,
+        denials: int = 0,
+        cargo: Counts = (),
+        people: Counts = (),
+        cargo_kg: float = 0.0,
+        seats: int = 0,
+        parking_in_use: int = 0,
+    ) -> None:
+        """Add an event to the trace, when one is kept."""
         if self.trace is not None:
-            self.trace.append(TraceEvent(self.env.now, actor, event, detail))
+            self.trace.append(
+                Event(
+                    self.env.now,
+                    actor,
+                    kind,
+                    tail,
+                    cause,
+                    duration_hours,
+                    until_hours,
+                    denials,
+                    cargo,
+                    people,
+                    cargo_kg,
+                    seats,
+                    parking_in_use,
+                )
+            )
 
     def signal_changed(self) -> None:
         """Wake the tails waiting at the offload station for the ramp to change."""
@@ -91,9 +125,14 @@ class Drawdown:
         answer = self.office.request(tail, self.env.now)
         self.counters.clearance_requests += answer.requests
         self.counters.clearance_denials += answer.denials
-        if self.trace is not None:
-            when = "never" if answer.approved_hours == math.inf else f"{answer.approved_hours:.1f}"
-            self.log(actor, "asks for clearance", f"approved at {when} h, {answer.denials} denied")
+        if self.tracing:
+            self.record(
+                actor,
+                Kind.ASKS_FOR_CLEARANCE,
+                tail=tail,
+                until_hours=answer.approved_hours,
+                denials=answer.denials,
+            )
         return answer.approved_hours
 
     def people_out(self, boarded: list[tuple[int, int]], *, military: bool) -> None:
@@ -106,7 +145,7 @@ class Drawdown:
             self.counters.commercial_passengers += sum(count for _, count in boarded)
         self._check_all_out()
 
-    def sortie_out(self, actor: str, load: Load) -> None:
+    def sortie_out(self, actor: str, tail: int, load: Load) -> None:
         """An aircraft took off from Base 101 with ``load``."""
         now = self.env.now
         inventory = self.inventory
@@ -120,14 +159,21 @@ class Drawdown:
             self.counters.cargo_kg += kg
         if sensitive_before and not inventory.sensitive_units_left:
             self.last_sensitive_hours = now
-        if self.trace is not None:
-            self.log(actor, "takes off", f"{load.cargo_units} units, {load.passengers} pax")
+        if self.tracing:
+            self.record(
+                actor,
+                Kind.TAKES_OFF,
+                tail=tail,
+                cargo=tuple(load.cargo),
+                people=tuple(load.people),
+                cargo_kg=load.cargo_kg,
+            )
         self.signal_changed()
         self.people_out(load.people, military=True)
 
-    def tail_stopped(self, actor: str) -> None:
+    def tail_stopped(self, actor: str, tail: int) -> None:
         self.active_tails -= 1
-        self.log(actor, "stops cycling")
+        self.record(actor, Kind.STOPS_CYCLING, tail=tail)
         self._check_stuck()
 
     def airline_finished(self) -> None:
