@@ -85,3 +85,76 @@ def test_every_import_form_is_an_edge(tmp_path: Path, source: str) -> None:
 def test_sim_has_no_import_cycle() -> None:
     cycle = find_cycle(import_graph(PACKAGE))
     assert cycle is None, "import cycle: " + " → ".join(cycle or [])
+
+
+# --- presentation never simulates ---------------------------------------------------------
+
+MODEL_MODULES = ("sim.replication.drawdown", "sim.actors")
+"""What runs the model: presentation may read its results, never import these."""
+
+
+def model_uses(source: str) -> list[str]:
+    """The imports of the model and the calls of ``simulate`` in one module's source."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.Call):
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else None
+            name = function.id if isinstance(function, ast.Name) else name
+            if name is not None and name.startswith("simulate"):
+                found.append(f"line {node.lineno}: calls {name}")
+            continue
+        else:
+            continue
+        for target in targets:
+            if target == "sim.simulate" or any(
+                target == model or target.startswith(model + ".") for model in MODEL_MODULES
+            ):
+                found.append(f"line {node.lineno}: imports {target}")
+    return found
+
+
+def presentation_modules() -> list[Path]:
+    plots = PACKAGE / "plots"
+    paths = [*sorted((PACKAGE / "render").rglob("*.py"))]
+    paths += sorted(plots.rglob("*.py")) if plots.is_dir() else [PACKAGE / "plots.py"]
+    return paths
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from sim.replication.drawdown import simulate\n",
+        "import sim.actors.airlift\n",
+        "from sim.actors import weather\n",
+        "from sim.replication import drawdown\n",
+        "from sim import simulate\n",
+        "def f(sim):\n    return sim.simulate(1, 2)\n",
+        "def f(run):\n    return run.simulate_chunk(1)\n",
+    ],
+)
+def test_finds_every_way_to_run_the_model(source: str) -> None:
+    assert model_uses(source)
+
+
+def test_reading_results_is_not_running_the_model() -> None:
+    source = (
+        "from sim.replication.trace import Kind\nfrom sim.replication.outcome import Counters\n"
+    )
+    assert model_uses(source) == []
+
+
+def test_presentation_never_simulates() -> None:
+    """Renderers and figures draw what a run carries; they never run the model again."""
+    modules = presentation_modules()
+    assert len(modules) >= 4  # render/{html,text,timeline}.py and the figures
+    offences = [
+        f"{path.relative_to(PACKAGE.parent)}: {use}"
+        for path in modules
+        for use in model_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert offences == []

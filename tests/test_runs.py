@@ -65,6 +65,23 @@ def test_numbers_do_not_depend_on_workers_or_chunks(random_yaml: Path) -> None:
     np.testing.assert_array_equal(alone.completion_hours, pooled.completion_hours)
     np.testing.assert_array_equal(alone.cargo_kg_remaining, threaded.cargo_kg_remaining)
     assert pooled.table.index.tolist() == list(range(24))
+    # The typical replication is traced in a worker, the same whoever traced it.
+    assert alone.typical is not None
+    assert pooled.typical is not None
+    assert pooled.typical.fingerprint() == alone.typical.fingerprint()
+    assert pooled.typical.trace == alone.typical.trace
+
+
+def test_a_run_keeps_its_median_replication_traced(random_yaml: Path) -> None:
+    """What the timeline figures draw is carried in the result: nothing is simulated later."""
+    result = sim.run(random_yaml, replications=15)
+    typical = result.typical
+    assert typical is not None
+    assert typical.trace
+    # 15 replications: the median by the inverted CDF is the 8th smallest completion.
+    eighth = np.sort(result.completion_hours)[7]
+    assert typical.completion_hours == eighth
+    assert result.completion_hours[typical.index] == eighth
 
 
 def test_replication_replays_alone(random_yaml: Path) -> None:

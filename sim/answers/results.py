@@ -20,13 +20,13 @@ import datetime as dt
 import html
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from sim.montecarlo.records import Layout, ReplicationTable
-from sim.replication.outcome import COUNTER_NAMES
+from sim.replication.outcome import COUNTER_NAMES, ReplicationResult
 from sim.scenario.contract import Scenario
 
 
@@ -68,6 +68,8 @@ class RunResult(_Summarised):
     table: ReplicationTable
     layout: Layout
     _summary: dict[str, Any]
+    typical: ReplicationResult | None = field(default=None, repr=False)
+    """The median replication with its event trace (what the timeline figures draw)."""
 
     # --- the summary: the contract's JSON, with ``provenance`` (see _Summarised) ---
 

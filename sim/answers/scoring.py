@@ -220,3 +220,17 @@ def summarize(
         },
         "percentile_method": PERCENTILE_METHOD,
     }
+
+
+def median_replication(table: ReplicationTable) -> int:
+    """The index of the replication whose completion is the median (the typical run).
+
+    The median is a real replication's value (:data:`PERCENTILE_METHOD`); when it is
+    unfinished, the first unfinished replication.
+    """
+    hours = table.completion_hours
+    target = float(np.percentile(hours, 50, method=PERCENTILE_METHOD))
+    row = (
+        int(np.flatnonzero(hours == target)[0]) if math.isfinite(target) else int(np.argmax(hours))
+    )
+    return int(table.index[row])

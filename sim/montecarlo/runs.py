@@ -42,6 +42,7 @@ from typing import Any
 
 from sim.answers.results import Comparison, RunResult, SweepResult
 from sim.montecarlo.records import Layout, ReplicationTable
+from sim.replication.outcome import ReplicationResult
 from sim.scenario.contract import Scenario
 from sim.version import package_version
 
@@ -87,6 +88,18 @@ def simulate_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> Repl
                 index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
             ) from error
     return ReplicationTable.from_results(results, layout)
+
+
+def simulate_traced(scenario: Scenario, seed: int, index: int) -> ReplicationResult:
+    """Replication ``index`` again, keeping its event trace (for the pictures of a run)."""
+    from sim.replication.drawdown import simulate
+
+    try:
+        return simulate(scenario, index, seed=seed, trace=True)
+    except Exception as error:
+        raise ReplicationError(
+            index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
+        ) from error
 
 
 @contextmanager
@@ -288,7 +301,7 @@ def _run_resolved(
     max_replications: int,
     chunk_size: int | None,
 ) -> RunResult:
-    from sim.answers.scoring import on_time, summarize, wilson_half_width
+    from sim.answers.scoring import median_replication, on_time, summarize, wilson_half_width
     from sim.scenario.reading import scenario_digest
 
     started = time.perf_counter()
@@ -341,7 +354,19 @@ def _run_resolved(
         "chunk_size": chunk,
         "wall_seconds": round(time.perf_counter() - started, 3),
     }
-    return RunResult(scenario=scenario, table=table, layout=layout, _summary=summary)
+    typical = _traced(scenario, seed, median_replication(table), executor)
+    return RunResult(
+        scenario=scenario, table=table, layout=layout, _summary=summary, typical=typical
+    )
+
+
+def _traced(
+    scenario: Scenario, seed: int, index: int, executor: Executor | None
+) -> ReplicationResult:
+    """The scored run's typical replication with its trace, from a worker when there are some."""
+    if executor is None:
+        return simulate_traced(scenario, seed, index)
+    return executor.submit(simulate_traced, scenario, seed, index).result()
 
 
 def run(

@@ -8,44 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from sim.plots.burndown import burndown
 from sim.plots.completion import completion_distribution
 from sim.plots.drivers import lateness_drivers
 from sim.plots.sortie_timeline import sortie_timeline
 from sim.plots.style import figure_of_axes
+from sim.replication.trace import Kind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from sim.answers.results import RunResult
-    from sim.replication.outcome import ReplicationResult
 
 
 def median_replication(result: RunResult) -> int:
     """The index of the replication whose completion is the median (the typical run)."""
-    from sim.answers.scoring import PERCENTILE_METHOD
+    from sim.answers.scoring import median_replication as median_of
 
-    hours = result.completion_hours
-    target = float(np.percentile(hours, 50, method=PERCENTILE_METHOD))
-    row = (
-        int(np.flatnonzero(hours == target)[0]) if math.isfinite(target) else int(np.argmax(hours))
-    )
-    return int(result.table.index[row])
+    return median_of(result.table)
 
 
 def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
-    """The figures of one run, by file stem, each drawn only when called."""
-    from sim.replication.drawdown import simulate
-    from sim.replication.trace import Kind
+    """The figures of one run, by file stem, each drawn only when called.
+
+    The timelines draw the run's typical replication, traced when the run was made;
+    a result without one has no timeline figures.
+    """
 
     def draw(plot: Callable[..., Axes], *args: Any, **kwargs: Any) -> Callable[[], Figure]:
         def make() -> Figure:
@@ -54,33 +48,21 @@ def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
 
         return make
 
-    traced: list[ReplicationResult] = []
-
-    def typical() -> ReplicationResult:
-        if not traced:
-            index = median_replication(result)
-            seed = int(result.summary["seed"])
-            traced.append(simulate(result.scenario, index, seed=seed, trace=True))
-        return traced[0]
-
-    def timeline() -> Figure:
-        return figure_of_axes(sortie_timeline(result, typical()))
-
-    def first_week() -> Figure:
-        replication = typical()
-        launches = [e.hours for e in replication.trace or () if e.kind is Kind.LAUNCHES]
-        first = result.scenario.moment(min(launches, default=0.0)) - dt.timedelta(hours=6)
-        window = (first, first + dt.timedelta(days=7))
-        return figure_of_axes(sortie_timeline(result, replication, window=window))
-
-    return {
+    figures = {
         "burndown-personnel": draw(burndown, result, measure="personnel"),
         "burndown-cargo": draw(burndown, result, measure="cargo"),
         "completion": draw(completion_distribution, result),
-        "timeline": timeline,
-        "timeline-first-week": first_week,
-        "lateness-drivers": draw(lateness_drivers, result),
     }
+    typical = result.typical
+    if typical is not None:
+        launches = [e.hours for e in typical.trace or () if e.kind is Kind.LAUNCHES]
+        first = result.scenario.moment(min(launches, default=0.0)) - dt.timedelta(hours=6)
+        figures["timeline"] = draw(sortie_timeline, result, typical)
+        figures["timeline-first-week"] = draw(
+            sortie_timeline, result, typical, window=(first, first + dt.timedelta(days=7))
+        )
+    figures["lateness-drivers"] = draw(lateness_drivers, result)
+    return figures
 
 
 def figure_bytes(figure: Figure, kind: str = "png") -> bytes:
