@@ -23,7 +23,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.scenario.distributions import Chance, Dist, Draws, is_fixed, is_never
+from sim.scenario.laws import Chance, Draws, Law, is_fixed, is_never
 
 
 class Source(IntEnum):
@@ -73,7 +73,7 @@ class Streams:
 
     def draws(
         self,
-        dist: Dist,
+        dist: Law,
         source: Source,
         part: int = 0,
         *,
@@ -84,6 +84,6 @@ class Streams:
         rng = None if is_fixed(dist) else self.rng(source, part)
         return Draws(dist, rng, low=low, high=high)
 
-    def chance(self, probability: Dist, source: Source, part: int = 0) -> Chance:
+    def chance(self, probability: Law, source: Source, part: int = 0) -> Chance:
         """Yes/no events of the given probability, from this source's stream."""
         return Chance(probability, None if is_never(probability) else self.rng(source, part))

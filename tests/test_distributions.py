@@ -13,7 +13,8 @@ import random
 import pytest
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from sim.scenario.distributions import Dist, Draws, bounds_of, is_fixed, mean_of
+from sim.scenario.distributions import Dist, mean_of
+from sim.scenario.laws import Draws, bounds_of, is_fixed
 
 # Strict, as in the scenario models: the text "3" is not a number.
 DIST: TypeAdapter[Dist] = TypeAdapter(Dist, config=ConfigDict(strict=True))

@@ -8,7 +8,7 @@ from model_helpers import scenario
 from sim.actors.loadmaster import Inventory
 from sim.clock import Clock
 from sim.scenario.contract import Airlift, Scenario
-from sim.scenario.distributions import Draws
+from sim.scenario.laws import Draws
 
 
 def inventory_of(sc: Scenario) -> Inventory:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from sim.clock import Clock
 from sim.scenario.contract import Airlift, Scenario
-from sim.scenario.distributions import Draws
+from sim.scenario.laws import Draws
 
 # A weight that fits "exactly" must fit despite floating-point rounding.
 _KG_TOLERANCE = 1e-6

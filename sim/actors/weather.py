@@ -18,9 +18,9 @@ import datetime as dt
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
 from sim.scenario.contract import MONTHS, Weather
-from sim.scenario.distributions import Dist, Draws
+from sim.scenario.laws import Draws, Law
 
-Month = tuple[float, float, Dist | None]
+Month = tuple[float, float, Law | None]
 """A calendar month of the horizon: its hours ``[begin, end)`` and its closure rate, if any."""
 
 # The months last computed, and what for (a worker simulates one scenario at a time).

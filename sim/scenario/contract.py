@@ -31,7 +31,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from sim.scenario.distributions import Dist, bounds_of
+from sim.scenario.distributions import Dist
+from sim.scenario.laws import bounds_of
 
 SCHEMA_VERSION = 1
 
