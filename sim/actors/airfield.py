@@ -12,7 +12,7 @@ from __future__ import annotations
 import simpy
 
 from sim.clock import Blocked
-from sim.scenario.contract import Base
+from sim.scenario.compiled import Base
 
 
 class Base101:

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from sim.actors.loadmaster import Load
     from sim.replication.world import Drawdown
-    from sim.scenario.distributions import Chance, Draws
+    from sim.scenario.laws import Chance, Draws
 
 # Sortie-load arithmetic is in floats; a load counts as full within this margin.
 _EPSILON = 1e-9

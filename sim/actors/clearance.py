@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
-from sim.scenario.contract import Clearance
+from sim.scenario.compiled import Clearance
 from sim.scenario.laws import Chance, Draws
 
 

@@ -16,14 +16,14 @@ who may fly commercially.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
 from sim.replication.trace import Cause, Kind
-from sim.scenario.contract import CommercialService
+from sim.scenario.compiled import CommercialService
 
 if TYPE_CHECKING:
     import simpy
@@ -42,7 +42,7 @@ class Departure:
 
 
 def airline_timetable(
-    services: list[CommercialService],
+    services: Sequence[CommercialService],
     clock: Clock,
     horizon_hours: float,
     closures: Blocked,

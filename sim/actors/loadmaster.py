@@ -30,7 +30,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from sim.clock import Clock
-from sim.scenario.contract import Airlift, Scenario
+from sim.scenario.compiled import Airlift, CompiledScenario
 from sim.scenario.laws import Draws
 
 # A weight that fits "exactly" must fit despite floating-point rounding.
@@ -59,11 +59,12 @@ class Load:
         return not self.cargo and not self.people
 
 
-class _Plan:
+class InventoryPlan:
     """What an inventory takes from its scenario alone: the same in every replication.
 
-    Computed once per scenario (and start) and shared by the replications of a
-    worker; its lists are never modified (an :class:`Inventory` copies what it changes).
+    Computed once per scenario (see :func:`sim.replication.drawdown.prepare`) and
+    shared by its replications; its lists are never modified (an :class:`Inventory`
+    copies what it changes).
     """
 
     __slots__ = (
@@ -81,7 +82,7 @@ class _Plan:
         "sensitive_units",
     )
 
-    def __init__(self, scenario: Scenario, clock: Clock) -> None:
+    def __init__(self, scenario: CompiledScenario, clock: Clock) -> None:
         policy = scenario.policy
         lines = scenario.cargo
         self.line_positions = [line.positions for line in lines]
@@ -116,25 +117,18 @@ class _Plan:
         self.airline_order = flexible
 
 
-# The last plan made, and what it was made for (a worker simulates one scenario at a time).
-_last_plan: tuple[Scenario, dt.datetime, _Plan] | None = None
-
-
-def _plan_of(scenario: Scenario, clock: Clock) -> _Plan:
-    global _last_plan
-    cached = _last_plan
-    if cached is not None and cached[0] is scenario and cached[1] == clock.start:
-        return cached[2]
-    plan = _Plan(scenario, clock)
-    _last_plan = (scenario, clock.start, plan)  # holds the scenario: its id is not reused
-    return plan
-
-
 class Inventory:
     """People and cargo not yet loaded, and what is aboard aircraft on the ground."""
 
-    def __init__(self, scenario: Scenario, clock: Clock, packing: Draws | None) -> None:
-        plan = _plan_of(scenario, clock)
+    def __init__(
+        self,
+        scenario: CompiledScenario,
+        clock: Clock,
+        packing: Draws | None,
+        plan: InventoryPlan | None = None,
+    ) -> None:
+        if plan is None:
+            plan = InventoryPlan(scenario, clock)
         # Shared with the other replications, never modified:
         self.line_positions = plan.line_positions
         self.line_kg = plan.line_kg
@@ -301,7 +295,9 @@ def _ready_hours(clock: Clock, ready: dt.datetime | None) -> float:
     return 0.0 if ready is None else max(0.0, clock.hours(ready))
 
 
-def _cargo_ready_hours(scenario: Scenario, plan: _Plan, packing: Draws | None) -> list[list[float]]:
+def _cargo_ready_hours(
+    scenario: CompiledScenario, plan: InventoryPlan, packing: Draws | None
+) -> list[list[float]]:
     """Per cargo line, the sorted ready times (hours since start) of its units.
 
     Lists of lines that do not wait for the packers are the plan's (shared, never modified).

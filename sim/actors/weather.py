@@ -17,27 +17,18 @@ import datetime as dt
 
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
-from sim.scenario.contract import MONTHS, Weather
+from sim.scenario.compiled import MONTHS, Weather
 from sim.scenario.laws import Draws, Law
 
 Month = tuple[float, float, Law | None]
 """A calendar month of the horizon: its hours ``[begin, end)`` and its closure rate, if any."""
 
-# The months last computed, and what for (a worker simulates one scenario at a time).
-_last_months: tuple[Weather, dt.datetime, float, list[Month]] | None = None
 
+def calendar_months(weather: Weather, clock: Clock, horizon_hours: float) -> tuple[Month, ...]:
+    """The calendar months over ``[0, horizon_hours)``: the same in every replication.
 
-def _months(weather: Weather, clock: Clock, horizon_hours: float) -> list[Month]:
-    """The calendar months over ``[0, horizon_hours)``: the same in every replication."""
-    global _last_months
-    cached = _last_months
-    if (
-        cached is not None
-        and cached[0] is weather
-        and cached[1] == clock.start
-        and cached[2] == horizon_hours
-    ):
-        return cached[3]
+    Computed once per scenario (see :func:`sim.replication.drawdown.prepare`).
+    """
     months: list[Month] = []
     begin = 0.0
     while begin < horizon_hours:
@@ -47,20 +38,28 @@ def _months(weather: Weather, clock: Clock, horizon_hours: float) -> list[Month]
         end = min(horizon_hours, clock.day_start(clock.day_of(first_of_next_month)))
         months.append((begin, end, weather.closures_per_30_days.get(MONTHS[date.month - 1])))
         begin = end
-    _last_months = (weather, clock.start, horizon_hours, months)  # holds `weather`: ids not reused
-    return months
+    return tuple(months)
 
 
 def draw_closures(
-    weather: Weather, clock: Clock, horizon_hours: float, streams: Streams
+    weather: Weather,
+    clock: Clock,
+    horizon_hours: float,
+    streams: Streams,
+    months: tuple[Month, ...] | None = None,
 ) -> Blocked:
-    """The airfield's weather closures over ``[0, horizon_hours)``."""
+    """The airfield's weather closures over ``[0, horizon_hours)``.
+
+    ``months``: :func:`calendar_months` of the same arguments, if already known.
+    """
     if not weather.closures_per_30_days:
         return Blocked()
     rng = streams.rng(Source.WEATHER)
     durations = Draws(weather.closure_hours, rng)
     periods: list[tuple[float, float]] = []
-    for begin, end, rate in _months(weather, clock, horizon_hours):
+    if months is None:
+        months = calendar_months(weather, clock, horizon_hours)
+    for begin, end, rate in months:
         if rate is not None:
             per_30_days = Draws(rate, rng).next()
             for arrival in poisson_arrivals(rng, per_30_days / 720.0, begin, end):

@@ -10,6 +10,8 @@ The shared world those processes act on is :class:`sim.replication.world.Drawdow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import simpy
 
@@ -21,28 +23,37 @@ from sim.replication.outcome import (
     PERSONNEL_DTYPE,
     ReplicationResult,
 )
+from sim.replication.prepared import Prepared, prepare
 from sim.replication.world import Drawdown
-from sim.scenario.contract import Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.contract import Scenario
 
 
 def simulate(
-    scenario: Scenario, replication: int, *, seed: int | None = None, trace: bool = False
+    scenario: Scenario | Prepared,
+    replication: int,
+    *,
+    seed: int | None = None,
+    trace: bool = False,
 ) -> ReplicationResult:
     """Run replication ``replication`` of ``scenario`` and return what happened.
 
     Random numbers come from ``SeedSequence(seed, spawn_key=(replication, ...))``
-    (``seed`` defaults to the scenario's), so a replication replays alone.
+    (``seed`` defaults to the scenario's), so a replication replays alone. Many
+    replications of one scenario should share one :func:`prepare` of it.
     """
+    prepared = prepare(scenario)
     env = simpy.Environment()
-    root_seed = scenario.simulation.seed if seed is None else seed
-    drawdown = Drawdown(env, scenario, Streams(root_seed, replication), trace)
+    root_seed = prepared.seed if seed is None else seed
+    drawdown = Drawdown(env, prepared, Streams(root_seed, replication), trace)
     if drawdown.inventory.all_out:
         drawdown.completion_hours = 0.0
     else:
         for tail in range(drawdown.tails):
             env.process(c17_sortie_cycle(env, tail, drawdown))
         timetable = airline_timetable(
-            scenario.commercial,
+            prepared.scenario.commercial,
             drawdown.clock,
             drawdown.horizon_hours,
             drawdown.base.closures,

@@ -20,8 +20,8 @@ from sim.actors.weather import draw_closures
 from sim.clock import Clock
 from sim.randomness import Source, Streams
 from sim.replication.outcome import Counters
+from sim.replication.prepared import Prepared
 from sim.replication.trace import Cause, Counts, Event, Kind
-from sim.scenario.contract import Scenario
 
 # Why a replication did not finish (categorical, so runs can count them).
 NO_AIRCRAFT = "no military aircraft for cargo or non-commercial personnel"
@@ -35,8 +35,9 @@ class Drawdown:
     """The state shared by the actors of one replication."""
 
     def __init__(
-        self, env: simpy.Environment, scenario: Scenario, streams: Streams, trace: bool
+        self, env: simpy.Environment, prepared: Prepared, streams: Streams, trace: bool
     ) -> None:
+        scenario = prepared.scenario
         self.env = env
         self.scenario = scenario
         self.streams = streams
@@ -47,7 +48,9 @@ class Drawdown:
         self.available_from_hours = 0.0
         if self.airlift is not None and self.airlift.available_from is not None:
             self.available_from_hours = max(0.0, self.clock.hours(self.airlift.available_from))
-        closures = draw_closures(scenario.weather, self.clock, self.horizon_hours, streams)
+        closures = draw_closures(
+            scenario.weather, self.clock, self.horizon_hours, streams, prepared.months
+        )
         self.base = Base101(env, scenario.base, closures)
         self.office = ClearanceOffice(
             scenario.clearance, self.clock, self.horizon_hours, streams, self.tails
@@ -57,6 +60,7 @@ class Drawdown:
             scenario,
             self.clock,
             None if packing is None else streams.draws(packing, Source.PACKING),
+            prepared.inventory_plan,
         )
         self.counters = Counters()
         self.trace: list[Event] | None = [] if trace else None

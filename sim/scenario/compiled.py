@@ -1,0 +1,244 @@
+"""The scenario as the simulation reads it: plain frozen data, no validation machinery.
+
+A :class:`~sim.scenario.contract.Scenario` is validated once (pydantic) and then
+*compiled* by :func:`compile_scenario` into the dataclasses below: the same
+field names and values, every *dist* field turned into its law
+(:mod:`sim.scenario.laws`). A worker process receives the compiled scenario, so
+it imports neither pydantic nor YAML, and pickling a chunk's task is cheap.
+
+Only what a replication uses is kept (no ``expect``, ``observed``, notes or
+milestones: those are for the answers, computed in the parent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.scenario.laws import Law, law_of
+
+if TYPE_CHECKING:
+    from sim.scenario import contract
+
+MONTHS: tuple[str, ...] = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+"""The keys of ``weather.closures_per_30_days``, in calendar order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    name: str
+    parking: int
+    loading_teams: int
+    packing_positions_per_day: Law | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    name: str
+    count: int
+    commercial: bool
+    ready: dt.datetime | None
+    last_out: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CargoLine:
+    name: str
+    count: int
+    positions: int
+    weight_kg: float
+    sensitive: bool
+    priority: int
+    ready: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Airlift:
+    aircraft: str
+    tails: int
+    available_from: dt.datetime | None
+    positions: int
+    payload_kg: float
+    passenger_kg: float
+    seats: int
+    seats_with_cargo: int
+    leg_hours: Law
+    load_hours: Law
+    service_hours: Law
+    turnaround_hours: Law
+    crew_duty_hours: float | None
+    crew_rest_hours: float
+    breakdown_probability: Law
+    repair_hours: Law
+
+
+@dataclass(frozen=True, slots=True)
+class Suspensions:
+    per_30_days: Law
+    duration_days: Law
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    opens: dt.datetime
+    opens_delay_days: Law | None
+    lead_days: Law
+    denial_probability: Law
+    daily_landings: int | None
+    validity_hours: float | None
+    suspensions: Suspensions | None
+    requests_ahead: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommercialService:
+    name: str
+    weekdays: frozenset[int]
+    """Departure days as ``datetime.weekday()`` numbers (Monday = 0)."""
+    departs_minutes: int
+    seats: Law
+    cancel_probability: Law
+    from_: dt.date | None
+    until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Weather:
+    closures_per_30_days: Mapping[str, Law]
+    """Closure rate by month name (``MONTHS``); months without one have no closures."""
+    closure_hours: Law
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    sensitive_first: bool
+    military_seats: bool
+    partial_load_wait_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    replications: int
+    seed: int
+    horizon_days: float
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledScenario:
+    """What one replication reads of a scenario."""
+
+    name: str
+    start: dt.datetime
+    base: Base
+    personnel: tuple[Cohort, ...]
+    cargo: tuple[CargoLine, ...]
+    airlift: Airlift | None
+    clearance: Clearance | None
+    commercial: tuple[CommercialService, ...]
+    weather: Weather
+    policy: Policy
+    simulation: Simulation
+
+
+def _optional(dist: object) -> Law | None:
+    return None if dist is None else law_of(dist)
+
+
+def compile_scenario(scenario: contract.Scenario) -> CompiledScenario:
+    """The validated ``scenario`` as plain data, every dist field as its law."""
+    base, airlift, clearance = scenario.base, scenario.airlift, scenario.clearance
+    suspensions = None if clearance is None else clearance.suspensions
+    return CompiledScenario(
+        name=scenario.name,
+        start=scenario.start,
+        base=Base(
+            name=base.name,
+            parking=base.parking,
+            loading_teams=base.loading_teams,
+            packing_positions_per_day=_optional(base.packing_positions_per_day),
+        ),
+        personnel=tuple(
+            Cohort(c.name, c.count, c.commercial, c.ready, c.last_out) for c in scenario.personnel
+        ),
+        cargo=tuple(
+            CargoLine(
+                line.name,
+                line.count,
+                line.positions,
+                line.weight_kg,
+                line.sensitive,
+                line.priority,
+                line.ready,
+            )
+            for line in scenario.cargo
+        ),
+        airlift=None
+        if airlift is None
+        else Airlift(
+            aircraft=airlift.aircraft,
+            tails=airlift.tails,
+            available_from=airlift.available_from,
+            positions=airlift.positions,
+            payload_kg=airlift.payload_kg,
+            passenger_kg=airlift.passenger_kg,
+            seats=airlift.seats,
+            seats_with_cargo=airlift.seats_with_cargo,
+            leg_hours=law_of(airlift.leg_hours),
+            load_hours=law_of(airlift.load_hours),
+            service_hours=law_of(airlift.service_hours),
+            turnaround_hours=law_of(airlift.turnaround_hours),
+            crew_duty_hours=airlift.crew_duty_hours,
+            crew_rest_hours=airlift.crew_rest_hours,
+            breakdown_probability=law_of(airlift.breakdown_probability),
+            repair_hours=law_of(airlift.repair_hours),
+        ),
+        clearance=None
+        if clearance is None
+        else Clearance(
+            opens=clearance.opens,
+            opens_delay_days=_optional(clearance.opens_delay_days),
+            lead_days=law_of(clearance.lead_days),
+            denial_probability=law_of(clearance.denial_probability),
+            daily_landings=clearance.daily_landings,
+            validity_hours=clearance.validity_hours,
+            suspensions=None
+            if suspensions is None
+            else Suspensions(
+                per_30_days=law_of(suspensions.per_30_days),
+                duration_days=law_of(suspensions.duration_days),
+            ),
+            requests_ahead=clearance.requests_ahead,
+        ),
+        commercial=tuple(
+            CommercialService(
+                name=service.name,
+                weekdays=service.weekdays,
+                departs_minutes=service.departs_minutes,
+                seats=law_of(service.seats),
+                cancel_probability=law_of(service.cancel_probability),
+                from_=service.from_,
+                until=service.until,
+            )
+            for service in scenario.commercial
+        ),
+        weather=Weather(
+            closures_per_30_days={
+                month: law_of(rate) for month, rate in scenario.weather.closures_per_30_days.items()
+            },
+            closure_hours=law_of(scenario.weather.closure_hours),
+        ),
+        policy=Policy(
+            sensitive_first=scenario.policy.sensitive_first,
+            military_seats=scenario.policy.military_seats,
+            partial_load_wait_hours=scenario.policy.partial_load_wait_hours,
+        ),
+        simulation=Simulation(
+            replications=scenario.simulation.replications,
+            seed=scenario.simulation.seed,
+            horizon_days=scenario.simulation.horizon_days,
+        ),
+    )
