@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.answers.results import Comparison, RunResult, SweepResult
-    from sim.montecarlo.runs import ReplicationError, compare, run, sweep
+    from sim.montecarlo.engine import ReplicationError
+    from sim.montecarlo.runs import compare, run, sweep
     from sim.replication.drawdown import simulate
     from sim.replication.outcome import ReplicationResult
     from sim.scenario.contract import Scenario
@@ -29,7 +30,7 @@ _EXPORTS = {
     "run": "sim.montecarlo.runs",
     "compare": "sim.montecarlo.runs",
     "sweep": "sim.montecarlo.runs",
-    "ReplicationError": "sim.montecarlo.runs",
+    "ReplicationError": "sim.montecarlo.engine",
     "RunResult": "sim.answers.results",
     "Comparison": "sim.answers.results",
     "SweepResult": "sim.answers.results",

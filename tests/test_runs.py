@@ -13,8 +13,8 @@ from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
 from sim.cli.options import split_values
+from sim.montecarlo.engine import ReplicationError
 from sim.montecarlo.records import Layout, ReplicationTable
-from sim.montecarlo.runs import ReplicationError
 from sim.replication.drawdown import simulate
 from sim.scenario.reading import load_scenario
 

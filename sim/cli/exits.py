@@ -34,7 +34,7 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 
     def guarded(args: argparse.Namespace) -> int:
         from sim.montecarlo.cluster import ExecutorError
-        from sim.montecarlo.runs import ReplicationError
+        from sim.montecarlo.engine import ReplicationError
 
         try:
             return handler(args)

@@ -39,6 +39,7 @@ from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
     from sim.answers.results import RunResult
+    from sim.montecarlo.engine import Engine
 
 
 # --- validate and schema ------------------------------------------------------
@@ -108,6 +109,13 @@ def _dumps(payload: Any) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def engine_of(args: argparse.Namespace) -> Engine:
+    """The one Monte Carlo engine (and pool of workers) of a command: ``-j``, ``--executor``."""
+    from sim.montecarlo.engine import Engine
+
+    return Engine(args.jobs, args.executor, progress=progress(args))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.montecarlo.runs import run
     from sim.render.text import render_run
@@ -121,23 +129,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args)  # every file's problems at once, before any run
     results: list[RunResult] = []
     table_on_stdout = not args.quiet and args.json != "-" and args.csv != "-"
-    for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
-        result = run(
-            scenario,
-            source=path,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            progress=progress(args),
-            until_precision=args.until_precision,
-            max_replications=args.max_replications,
-        )
-        results.append(result)
-        if table_on_stdout:
-            if len(results) > 1:
-                print()
-            print(render_run(result), end="", flush=True)
+    with engine_of(args) as engine:
+        for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
+            result = run(
+                scenario,
+                source=path,
+                replications=args.replications,
+                seed=args.seed,
+                until_precision=args.until_precision,
+                max_replications=args.max_replications,
+                engine=engine,
+            )
+            results.append(result)
+            if table_on_stdout:
+                if len(results) > 1:
+                    print()
+                print(render_run(result), end="", flush=True)
     if args.json is not None:
         payload = results[0].summary if len(results) == 1 else [r.summary for r in results]
         write_output(args.json, _dumps(payload))
@@ -343,22 +350,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     scenarios = load_scenarios(args)
     failed = False
-    for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
-        if scenario.expect is None:
-            print(render_check(path, []), end="")
-            continue
-        result = run(
-            scenario,
-            source=path,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            progress=progress(args),
-        )
-        outcomes = check_expectations(scenario.expect, result.summary)
-        failed |= not all(outcome.held for outcome in outcomes)
-        print(render_check(path, outcomes), end="", flush=True)
+    with engine_of(args) as engine:
+        for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
+            if scenario.expect is None:
+                print(render_check(path, []), end="")
+                continue
+            result = run(
+                scenario,
+                source=path,
+                replications=args.replications,
+                seed=args.seed,
+                engine=engine,
+            )
+            outcomes = check_expectations(scenario.expect, result.summary)
+            failed |= not all(outcome.held for outcome in outcomes)
+            print(render_check(path, outcomes), end="", flush=True)
     return ExitCode.FAILED if failed else 0
 
 
@@ -450,7 +456,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
-        progress=False if args.quiet else None,
+        executor=args.executor,
+        progress=progress(args),
     )
     paths = scenario_paths(args)
     runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]

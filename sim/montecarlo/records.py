@@ -26,11 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.montecarlo.engine import Reduction
 from sim.replication.outcome import COUNTER_NAMES, ReplicationResult
-from sim.scenario.contract import Scenario, end_of_day
+
+if TYPE_CHECKING:
+    from sim.scenario.contract import Scenario
 
 # Cargo fractions are compared with a little slack: 0.8 × 10,000.1 kg summed
 # from floats may differ from the exact product in the last bits.
@@ -61,6 +65,8 @@ class Layout:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
+        from sim.scenario.contract import end_of_day
+
         first = end_of_day(scenario.start.date())
         days = max(1, math.ceil((scenario.horizon_end - first).total_seconds() / 86400.0) + 1)
         offset = scenario.hours_since_start(first)
@@ -202,6 +208,19 @@ class ReplicationTable:
         if np.any(np.diff(joined.index[order]) == 0):
             raise ValueError("a replication index appears twice")
         return joined.take(order)
+
+
+class TableReduction(Reduction[ReplicationTable, ReplicationTable]):
+    """The records of a run (the scores and the burndown): a table per chunk, joined."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+    def reduce(self, results: list[ReplicationResult]) -> ReplicationTable:
+        return ReplicationTable.from_results(results, self.layout)
+
+    def combine(self, parts: list[ReplicationTable]) -> ReplicationTable:
+        return ReplicationTable.concatenate(parts)
 
 
 def _out_before(

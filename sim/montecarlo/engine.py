@@ -1,0 +1,420 @@
+"""The Monte Carlo engine: many replications, in parallel, reduced as they are made.
+
+One :class:`Engine` serves every run of a command (``run`` of several files,
+``compare``, ``sweep``, ``calibrate``, ``report``, a notebook's loop): it owns
+at most one pool of worker processes, started on first use and stopped when
+the engine is closed::
+
+    with Engine(jobs=2) as engine:
+        table = engine.run(scenario, TableReduction(layout))
+        tables = engine.run_many([Batch(a, ...), Batch(b, ...)])  # one queue, no barrier
+
+**Chunks and reductions.** Replications go to workers in *chunks* (a range of
+replication indices). A worker simulates each replication of its chunk and
+reduces the chunk at once with the run's :class:`Reduction` (a compact table of
+records for the scores, the people and cargo out at given instants for the
+calibration, …); the parent combines the parts in replication order, never in
+order of arrival. Since replication *i* draws its random numbers from
+``SeedSequence(seed, spawn_key=(i, ...))`` alone, the numbers are identical for
+any number of workers and any chunk size, and replication *i* replays alone.
+
+**Workers.** With ``jobs > 1`` and no ``executor``, the engine starts ``jobs - 1``
+worker processes and the main process is the ``jobs``-th: it simulates chunks
+from the end of the queue while the workers take them from the front. Workers
+are forked on Linux when the main process runs no other thread (a fork copies
+the parent's imports in about 5 ms, where a spawned interpreter takes about
+200 ms); elsewhere, or once threads run (forking them is unsafe), they are
+spawned, and import only what simulation needs: the scenario they receive is
+compiled to plain data (:mod:`sim.scenario.compiled`), so no pydantic, YAML or
+plotting library is loaded. The global start method is never touched. Any other
+:class:`concurrent.futures.Executor` can be passed (threads, Dask's
+``Client.get_executor()``), or the address of a Dask cluster,
+``"dask://HOST:PORT"`` (see :mod:`sim.montecarlo.cluster`).
+
+**Interrupts.** Ctrl-C cancels pending chunks, stops the workers and re-raises
+:class:`KeyboardInterrupt`; workers ignore SIGINT so that only the parent
+reacts. A failing replication is re-raised as :class:`ReplicationError`, naming
+its index and seed so that it can be replayed alone.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+if TYPE_CHECKING:
+    from sim.replication.outcome import ReplicationResult
+    from sim.replication.prepared import Prepared
+    from sim.scenario.contract import Scenario
+
+Part = TypeVar("Part")
+Answer = TypeVar("Answer")
+
+MAX_CHUNK = 50
+"""Replications per chunk at most: enough to amortise a task, few enough to balance the load."""
+
+
+class ReplicationError(RuntimeError):
+    """A replication raised an exception; ``index`` and ``seed`` replay it alone."""
+
+    def __init__(self, index: int, seed: int, message: str, details: str = "") -> None:
+        self.index = index
+        self.seed = seed
+        self.message = message
+        self.details = details
+        super().__init__(
+            f"replication {index} (seed {seed}) failed: {message}; replay it alone with "
+            f"`drawdown trace FILE --replication {index} --seed {seed}`"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:  # exceptions cross process boundaries by pickle
+        return (type(self), (self.index, self.seed, self.message, self.details))
+
+
+class Reduction(Generic[Part, Answer]):
+    """What a run keeps of its replications: reduced per chunk in the worker, then combined.
+
+    A reduction is sent to the workers with every chunk, so it must pickle and
+    should be small; its module must not import pydantic, YAML or plotting.
+    """
+
+    def reduce(self, results: list[ReplicationResult]) -> Part:
+        """The part of one chunk (in the worker), from its results in replication order."""
+        raise NotImplementedError  # pragma: no cover - overridden
+
+    def combine(self, parts: list[Part]) -> Answer:
+        """The answer of the run (in the parent), from its chunks' parts in replication order."""
+        raise NotImplementedError  # pragma: no cover - overridden
+
+
+@dataclass(frozen=True)
+class Batch(Generic[Part, Answer]):
+    """Replications ``indices`` of a prepared scenario with root ``seed``, and their reduction."""
+
+    prepared: Prepared
+    seed: int
+    indices: range
+    reduction: Reduction[Part, Answer]
+
+
+def default_chunk_size(replications: int, workers: int) -> int:
+    """Some 32 chunks per worker (load balance, progress), at most :data:`MAX_CHUNK` each."""
+    return max(1, min(MAX_CHUNK, math.ceil(replications / (max(workers, 1) * 32))))
+
+
+# --- the worker side ----------------------------------------------------------
+
+
+def simulate_chunk(
+    prepared: Prepared, seed: int, start: int, stop: int, reduction: Reduction[Part, Any]
+) -> Part:
+    """Simulate replications ``start`` … ``stop - 1`` and reduce them."""
+    from sim.replication import drawdown
+
+    results = []
+    for index in range(start, stop):
+        try:
+            results.append(drawdown.simulate(prepared, index, seed=seed))
+        except Exception as error:
+            raise ReplicationError(
+                index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
+            ) from error
+    return reduction.reduce(results)
+
+
+def simulate_traced(prepared: Prepared, seed: int, index: int) -> ReplicationResult:
+    """Replication ``index`` again, keeping its event trace (for the pictures of a run)."""
+    from sim.replication import drawdown
+
+    try:
+        return drawdown.simulate(prepared, index, seed=seed, trace=True)
+    except Exception as error:
+        raise ReplicationError(
+            index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
+        ) from error
+
+
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the parent's business (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back for a moment: a SIGINT arriving meanwhile is delivered afterwards.
+
+    Processes started meanwhile inherit SIGINT blocked (the signal mask survives
+    fork and exec), so a worker cannot be interrupted while still starting,
+    before its initializer ignores SIGINT. Not available on Windows: there the
+    initializer alone protects workers.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def start_method() -> str:
+    """``fork`` on Linux while this process runs a single thread; ``spawn`` otherwise."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+# --- the parent side ----------------------------------------------------------
+
+
+class Engine:
+    """Runs replications for one command: at most one pool, reductions per chunk.
+
+    ``jobs``: processes simulating (1: this process alone); ``executor``: any
+    :class:`concurrent.futures.Executor`, or ``"dask://HOST:PORT"``, used
+    instead of a pool of the engine's own (its workers count as ``jobs`` for
+    chunking). ``chunk_size``: replications per chunk (default:
+    :func:`default_chunk_size`). ``progress``: a progress bar on stderr after
+    one second (None: only when stderr is a terminal).
+    """
+
+    def __init__(
+        self,
+        jobs: int = 1,
+        executor: Executor | str | None = None,
+        *,
+        chunk_size: int | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be ≥ 1 (got {jobs})")
+        if chunk_size is not None and chunk_size < 1:
+            raise ValueError(f"chunk_size must be ≥ 1 (got {chunk_size})")
+        self.jobs = jobs
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self._given = executor
+        self._executor: Executor | None = executor if isinstance(executor, Executor) else None
+        self._own: ProcessPoolExecutor | None = None
+        self._stack = ExitStack()
+        self._started = False
+
+    # -- life cycle ------------------------------------------------------------
+
+    def __enter__(self) -> Engine:
+        self._start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close(cancel=error is not None)
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Stop the engine's own workers (at once, chunks dropped, with ``cancel``)."""
+        pool, self._own = self._own, None
+        if pool is not None:
+            if cancel:
+                # Chunks already running would be finished before the interpreter may exit:
+                # stop the workers now. (`_processes` is private, and emptied by shutdown.)
+                workers = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for worker in workers:
+                    worker.terminate()
+            else:
+                pool.shutdown(wait=True)
+        self._stack.close()
+        if isinstance(self._given, str):
+            self._executor = None
+        self._started = False
+
+    @property
+    def workers(self) -> int:
+        """Processes (or threads of a cluster) that simulate: the ``jobs`` used for chunking."""
+        self._start()
+        return self._workers
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self._workers = self.jobs
+        if isinstance(self._given, str):
+            from sim.montecarlo.cluster import dask_executor
+
+            cluster, threads = self._stack.enter_context(dask_executor(self._given))
+            self._executor, self._workers = cluster, threads
+            return
+        if self._executor is not None or self.jobs <= 1:
+            return
+        context = multiprocessing.get_context(start_method())
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs - 1, mp_context=context, initializer=_ignore_interrupts
+        )
+        with _interrupts_held():
+            # Start every worker now, deaf to Ctrl-C from birth. (The pool starts one
+            # worker per submitted task until it has `jobs - 1` of them.)
+            for _ in range(self.jobs - 1):
+                pool.submit(int)
+        self._own = pool
+        self._executor = pool
+
+    # -- running ---------------------------------------------------------------
+
+    def chunk_for(self, replications: int) -> int:
+        """Replications per chunk for a run of ``replications``."""
+        return self.chunk_size or default_chunk_size(replications, self.workers)
+
+    def run(
+        self,
+        scenario: Scenario | Prepared,
+        reduction: Reduction[Part, Answer],
+        *,
+        seed: int | None = None,
+        indices: range | None = None,
+        label: str | None = None,
+    ) -> Answer:
+        """Replications ``indices`` (default: the scenario's ``simulation.replications``) reduced.
+
+        ``seed`` defaults to the scenario's. A validated :class:`Scenario` is prepared
+        (compiled) here; pass a :class:`~sim.replication.prepared.Prepared` to reuse one.
+        """
+        from sim.replication.prepared import prepare
+
+        prepared = prepare(scenario)
+        simulation = prepared.scenario.simulation
+        batch = Batch(
+            prepared,
+            simulation.seed if seed is None else seed,
+            range(simulation.replications) if indices is None else indices,
+            reduction,
+        )
+        (answer,) = self.run_many([batch], label=label)
+        return cast(Answer, answer)
+
+    def run_many(
+        self, batches: Sequence[Batch[Any, Any]], *, label: str | None = None
+    ) -> list[Any]:
+        """The answers of several batches, run from one queue (no barrier between them)."""
+        self._start()
+        chunks: list[tuple[int, range]] = []
+        for position, batch in enumerate(batches):
+            size = self.chunk_for(len(batch.indices))
+            stop = batch.indices.stop
+            chunks += [
+                (position, range(first, min(first + size, stop)))
+                for first in range(batch.indices.start, stop, size)
+            ]
+        total = sum(len(batch.indices) for batch in batches)
+        if label is None:
+            names = [batch.prepared.scenario.name for batch in batches]
+            label = names[0] if len(set(names)) == 1 else f"{len(batches)} scenarios"
+        parts: list[dict[int, Any]] = [{} for _ in batches]
+        with _progress_bar(total, label, self.progress) as bar:
+            for position, chunk, part in self._chunks(batches, chunks):
+                parts[position][chunk.start] = part
+                bar.update(len(chunk))
+        return [
+            batch.reduction.combine([found[start] for start in sorted(found)])
+            for batch, found in zip(batches, parts, strict=True)
+        ]
+
+    def traced(self, wanted: Sequence[tuple[Prepared, int, int]]) -> list[ReplicationResult]:
+        """Replications (prepared scenario, seed, index) with their traces, in workers if any.
+
+        A run keeps the trace of its typical replication (for its pictures): it is
+        simulated again, with ``trace=True``, where the run's replications were.
+        """
+        self._start()
+        executor = self._executor
+        if executor is None:
+            return [simulate_traced(*item) for item in wanted]
+        futures = [executor.submit(simulate_traced, *item) for item in wanted]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+    def _chunks(
+        self, batches: Sequence[Batch[Any, Any]], chunks: list[tuple[int, range]]
+    ) -> Iterator[tuple[int, range, Any]]:
+        """(batch position, chunk, part) of every chunk, in order of completion."""
+
+        def simulate(position: int, chunk: range) -> Any:
+            batch = batches[position]
+            return simulate_chunk(
+                batch.prepared, batch.seed, chunk.start, chunk.stop, batch.reduction
+            )
+
+        executor = self._executor
+        if executor is None:
+            for position, chunk in chunks:
+                yield position, chunk, simulate(position, chunk)
+            return
+        futures: list[Future[Any]] = []
+        for position, chunk in chunks:
+            batch = batches[position]
+            futures.append(
+                executor.submit(
+                    simulate_chunk,
+                    batch.prepared,
+                    batch.seed,
+                    chunk.start,
+                    chunk.stop,
+                    batch.reduction,
+                )
+            )
+        # The workers take chunks from the front; this process, if the pool is the
+        # engine's own, from the back (parts are placed by index: same numbers).
+        main_helps = executor is self._own
+        first, stop = 0, len(futures)  # not yet collected: futures[first:stop]
+        try:
+            while main_helps and stop > first and futures[stop - 1].cancel():
+                # Not started by a worker yet: this process simulates it instead.
+                stop -= 1
+                position, chunk = chunks[stop]
+                yield position, chunk, simulate(position, chunk)
+                while first < stop and futures[first].done():  # the workers' progress
+                    position, chunk = chunks[first]
+                    yield position, chunk, futures[first].result()
+                    first += 1
+            where = {future: number for number, future in enumerate(futures)}
+            for future in as_completed(futures[first:stop]):
+                position, chunk = chunks[where[future]]
+                yield position, chunk, future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _progress_bar(total: int, label: str, progress: bool | None) -> Any:
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="rep",
+        file=sys.stderr,
+        delay=1.0,
+        disable=not show,
+        leave=False,
+        dynamic_ncols=True,
+    )

@@ -1,0 +1,138 @@
+"""The Monte Carlo engine: one pool per command, reductions per chunk, lean workers."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from runs_scenarios import RANDOM, write
+
+from sim.montecarlo.engine import (
+    MAX_CHUNK,
+    Batch,
+    Engine,
+    Reduction,
+    default_chunk_size,
+    start_method,
+)
+from sim.montecarlo.records import Layout, OutByReduction, TableReduction
+from sim.replication.drawdown import simulate
+from sim.replication.outcome import ReplicationResult
+from sim.replication.prepared import prepare
+from sim.scenario.reading import load_scenario
+
+
+class Indices(Reduction[list[int], list[int]]):
+    """The replication indices of each chunk, joined: shows what ran, in which order."""
+
+    def reduce(self, results: list[ReplicationResult]) -> list[int]:
+        return [result.index for result in results]
+
+    def combine(self, parts: list[list[int]]) -> list[int]:
+        return [index for part in parts for index in part]
+
+
+@pytest.fixture
+def random_yaml(tmp_path: Path) -> Path:
+    return write(tmp_path, "random.yaml", RANDOM)
+
+
+def test_chunk_size_gives_some_32_chunks_per_worker_at_most_50_replications() -> None:
+    # 1,000 / (2 × 32) = 15.6 → 16; 10,000 / 64 = 156 → capped at 50; 10 / 64 → 1.
+    assert default_chunk_size(1_000, 2) == 16
+    assert default_chunk_size(10_000, 2) == MAX_CHUNK == 50
+    assert default_chunk_size(10, 2) == 1
+    assert default_chunk_size(100, 1) == 4  # 100 / 32 = 3.1 → 4
+
+
+def test_parts_are_combined_in_replication_order_whatever_the_workers(random_yaml: Path) -> None:
+    scenario = load_scenario(random_yaml)
+    with ThreadPoolExecutor(max_workers=3) as threads, Engine(executor=threads) as engine:
+        assert engine.run(scenario, Indices(), indices=range(5, 40)) == list(range(5, 40))
+    with Engine(jobs=2, chunk_size=3) as engine:
+        assert engine.run(scenario, Indices(), indices=range(0, 17)) == list(range(17))
+
+
+def test_a_reduction_sees_the_same_replications_as_simulate(random_yaml: Path) -> None:
+    scenario = load_scenario(random_yaml)
+    hours = [48.0, 120.0]
+    with Engine(jobs=2, chunk_size=4) as engine:
+        people, cargo = engine.run(scenario, OutByReduction(hours), indices=range(10))
+    alone = simulate(scenario, 7)
+    assert people[7].tolist() == [alone.personnel_out_by(48.0), alone.personnel_out_by(120.0)]
+    assert cargo[7, 1] == alone.cargo_out_kg_by(120.0)
+
+
+def test_many_batches_from_one_queue_equal_each_run_alone(random_yaml: Path) -> None:
+    first = load_scenario(random_yaml)
+    second = load_scenario(random_yaml, ["airlift.tails=2"])
+    reductions = [TableReduction(Layout.of(first)), TableReduction(Layout.of(second))]
+    with Engine(jobs=2, chunk_size=3) as engine:
+        together = engine.run_many(
+            [
+                Batch(prepare(first), 3, range(12), reductions[0]),
+                Batch(prepare(second), 3, range(12), reductions[1]),
+            ]
+        )
+    pairs = zip([first, second], reductions, strict=True)
+    alone = [Engine().run(s, r, indices=range(12)) for s, r in pairs]
+    for joined, single in zip(together, alone, strict=True):
+        np.testing.assert_array_equal(joined.completion_hours, single.completion_hours)
+        np.testing.assert_array_equal(joined.people_remaining, single.people_remaining)
+    assert not np.array_equal(together[0].completion_hours, together[1].completion_hours)
+
+
+def test_one_pool_serves_every_run_of_an_engine(random_yaml: Path) -> None:
+    scenario = load_scenario(random_yaml)
+    with Engine(jobs=2) as engine:
+        pool = engine._own
+        assert pool is not None
+        engine.run(scenario, Indices(), indices=range(4))
+        engine.run(scenario, Indices(), indices=range(4, 8))
+        assert engine._own is pool
+    assert engine._own is None
+
+
+def test_workers_are_forked_on_linux_only_while_no_other_thread_runs() -> None:
+    if sys.platform != "linux":
+        assert start_method() == "spawn"
+        return
+    assert start_method() == ("fork" if threading.active_count() == 1 else "spawn")
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        stop.set()
+        helper.join()
+
+
+def test_bad_engine_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="jobs must be ≥ 1"):
+        Engine(jobs=0)
+    with pytest.raises(ValueError, match="chunk_size must be ≥ 1"):
+        Engine(chunk_size=0)
+
+
+def test_a_worker_imports_no_pydantic_yaml_or_plotting(random_yaml: Path) -> None:
+    """A spawned worker unpickles its task and simulates: nothing of validation or plotting."""
+    scenario = load_scenario(random_yaml)
+    task = pickle.dumps((prepare(scenario), 3, 0, 2, TableReduction(Layout.of(scenario))))
+    child = (
+        "import pickle, sys\n"
+        "from sim.montecarlo.engine import simulate_chunk\n"
+        "table = simulate_chunk(*pickle.loads(sys.stdin.buffer.read()))\n"
+        "heavy = {'pydantic', 'pydantic_core', 'yaml', 'matplotlib', 'pandas', 'tqdm'}\n"
+        "print(len(table), sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], input=task, capture_output=True, check=True
+    )
+    assert done.stdout.decode().split() == ["2", "[]"]
