@@ -171,6 +171,24 @@ def _run_until_precision(
     )
 
 
+def run_resolved(
+    runs: Sequence[tuple[Scenario, str | None]],
+    *,
+    jobs: int = 1,
+    executor: Executor | str | None = None,
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+    engine: Engine | None = None,
+) -> tuple[RunResult, ...]:
+    """Run resolved scenarios (see :func:`resolve`), all their chunks from one queue.
+
+    Each runs with its own ``simulation`` seed and replications; ``runs`` pairs each
+    scenario with its source file (or None). What :func:`compare` and :func:`sweep` do.
+    """
+    with engine_for(engine, jobs, executor, chunk_size, progress) as used:
+        return tuple(_run_all(used, runs))
+
+
 def _run_all(engine: Engine, resolved: Sequence[tuple[Scenario, str | None]]) -> list[RunResult]:
     """Each scenario's replications, all from one queue of chunks, then scored."""
     from sim.answers.scoring import median_replication
@@ -278,9 +296,15 @@ def compare(
         )
         for position, (scenario, path) in enumerate(loaded)
     ]
-    with engine_for(engine, jobs, executor, chunk_size, progress) as used:
-        results = _run_all(used, resolved)
-    return build_comparison(tuple(results), seed=common_seed)
+    results = run_resolved(
+        resolved,
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
+        chunk_size=chunk_size,
+        engine=engine,
+    )
+    return build_comparison(results, seed=common_seed)
 
 
 def sweep(
@@ -319,10 +343,16 @@ def sweep(
         )
         for combination in combinations
     ]
-    with engine_for(engine, jobs, executor, chunk_size, progress) as used:
-        results = _run_all(used, resolved)
+    results = run_resolved(
+        resolved,
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
+        chunk_size=chunk_size,
+        engine=engine,
+    )
     return SweepResult(
         axes=tuple((key, tuple(axes[key])) for key in keys),
         combinations=tuple(combinations),
-        results=tuple(results),
+        results=results,
     )
