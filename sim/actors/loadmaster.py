@@ -39,20 +39,18 @@ _KG_TOLERANCE = 1e-6
 
 @dataclass(slots=True)
 class Load:
-    """What one military sortie carries: (line, units) and (cohort, people)."""
+    """What one military sortie carries: (line, units) and (cohort, people).
+
+    The totals are kept as the load is built (they are read several times a sortie).
+    """
 
     cargo: list[tuple[int, int]]
     people: list[tuple[int, int]]
     cargo_kg: float = 0.0
     last_out_aboard: bool = False
-
-    @property
-    def cargo_units(self) -> int:
-        return sum(units for _, units in self.cargo)
-
-    @property
-    def passengers(self) -> int:
-        return sum(count for _, count in self.people)
+    cargo_units: int = 0
+    passengers: int = 0
+    sensitive_units: int = 0
 
     @property
     def empty(self) -> bool:
@@ -70,6 +68,7 @@ class InventoryPlan:
     __slots__ = (
         "airline_order",
         "cargo_units",
+        "cohort_airline",
         "cohort_count",
         "cohort_last_out",
         "cohort_ready",
@@ -115,6 +114,7 @@ class InventoryPlan:
         # Boarding order on military aircraft, and the cohorts that may board at all.
         self.military_order = last_out + military_only + (flexible if policy.military_seats else [])
         self.airline_order = flexible
+        self.cohort_airline = [i in flexible for i in range(len(cohorts))]
 
 
 class Inventory:
@@ -146,6 +146,8 @@ class Inventory:
         self.sensitive_units_left = plan.sensitive_units
         self.cohort_left = list(plan.cohort_count)
         self.people_left = sum(self.cohort_left)
+        self.cohort_airline = plan.cohort_airline
+        self.airline_left = sum(self.cohort_left[i] for i in plan.airline_order)
         self.people_aboard = 0
         # military_loads(inf, airlift) and what it was computed for (see there).
         self._loads_left_key: tuple[Airlift, int, int] | None = None
@@ -164,7 +166,8 @@ class Inventory:
         )
 
     def airline_eligible_left(self) -> int:
-        return sum(self.cohort_left[i] for i in self.airline_order)
+        """People not yet loaded who may fly on an airliner (kept as they leave)."""
+        return self.airline_left
 
     def next_ready_after(self, hours: float) -> float:
         """The next instant after ``hours`` when more cargo or people become ready."""
@@ -244,6 +247,9 @@ class Inventory:
             if units <= 0:
                 continue
             load.cargo.append((i, units))
+            load.cargo_units += units
+            if self.line_sensitive[i]:
+                load.sensitive_units += units
             self.line_loaded[i] += units
             free_positions -= units * self.line_positions[i]
             free_kg -= units * self.line_kg[i]
@@ -263,9 +269,12 @@ class Inventory:
                 continue
             count = min(seats, self.cohort_left[i])
             load.people.append((i, count))
+            load.passengers += count
             load.last_out_aboard = load.last_out_aboard or self.cohort_last_out[i]
             self.cohort_left[i] -= count
             self.people_left -= count
+            if self.cohort_airline[i]:
+                self.airline_left -= count
             seats -= count
         self.people_aboard += load.passengers
         return load
@@ -274,7 +283,7 @@ class Inventory:
         """The aircraft carrying ``load`` took off: all of it is out."""
         self.cargo_units_aboard -= load.cargo_units
         self.people_aboard -= load.passengers
-        self.sensitive_units_left -= sum(u for i, u in load.cargo if self.line_sensitive[i])
+        self.sensitive_units_left -= load.sensitive_units
 
     def board_airliner(self, hours: float, seats: int) -> list[tuple[int, int]]:
         boarded: list[tuple[int, int]] = []
@@ -287,6 +296,7 @@ class Inventory:
             boarded.append((i, count))
             self.cohort_left[i] -= count
             self.people_left -= count
+            self.airline_left -= count
             seats -= count
         return boarded
 
