@@ -1,4 +1,4 @@
-"""Parallel speed-up: the same run with one and with two worker processes."""
+"""Parallel runs: one scenario with one and two processes, and k scenarios from one pool."""
 
 from __future__ import annotations
 
@@ -23,3 +23,10 @@ def timed_run(path: Path, replications: int, jobs: int) -> tuple[float, dict[str
     result = sim.run(path, replications=replications, jobs=jobs, progress=False)
     wall = time.perf_counter() - started
     return wall, comparable(result.summary), result.completion_hours
+
+
+def timed_compare(path: Path, copies: int, replications: int, jobs: int) -> float:
+    """Wall s of ``compare`` of ``copies`` copies of a scenario, pool start-up included."""
+    started = time.perf_counter()
+    sim.compare([path] * copies, replications=replications, jobs=jobs, progress=False)
+    return time.perf_counter() - started
