@@ -21,7 +21,7 @@ from sim.montecarlo.engine import (
     default_chunk_size,
     start_method,
 )
-from sim.montecarlo.records import Layout, OutByReduction, TableReduction
+from sim.montecarlo.records import Layout, TableReduction
 from sim.replication.drawdown import simulate
 from sim.replication.outcome import ReplicationResult
 from sim.replication.prepared import prepare
@@ -61,12 +61,22 @@ def test_parts_are_combined_in_replication_order_whatever_the_workers(random_yam
 
 def test_a_reduction_sees_the_same_replications_as_simulate(random_yaml: Path) -> None:
     scenario = load_scenario(random_yaml)
-    hours = [48.0, 120.0]
+    layout = Layout.of(scenario)
     with Engine(jobs=2, chunk_size=4) as engine:
-        people, cargo = engine.run(scenario, OutByReduction(hours), indices=range(10))
-    alone = simulate(scenario, 7)
-    assert people[7].tolist() == [alone.personnel_out_by(48.0), alone.personnel_out_by(120.0)]
-    assert cargo[7, 1] == alone.cargo_out_kg_by(120.0)
+        table = engine.run(scenario, TableReduction(layout), indices=range(10))
+    alone = TableReduction(layout).reduce([simulate(scenario, 7)])
+    assert table.index[7] == 7
+    assert table.completion_hours[7] == alone.completion_hours[0]
+    np.testing.assert_array_equal(table.counters[7], alone.counters[0])
+
+
+def test_a_traced_replication_is_the_one_the_run_simulated(random_yaml: Path) -> None:
+    scenario = load_scenario(random_yaml)
+    prepared = prepare(scenario)
+    with Engine(jobs=2) as engine:
+        (traced,) = engine.traced([(prepared, 3, 5)])
+    assert traced.trace
+    assert traced.fingerprint() == simulate(scenario, 5).fingerprint()
 
 
 def test_many_batches_from_one_queue_equal_each_run_alone(random_yaml: Path) -> None:
