@@ -88,8 +88,6 @@ class Tail:
     launched: float = 0.0
     landing: float = 0.0
     """The landing time its day's slot is booked for."""
-    spot: Any = None
-    """Its parking request at Base 101 while on the ground there."""
 
     @classmethod
     def assigned(cls, number: int, drawdown: Drawdown) -> Tail:
@@ -279,10 +277,11 @@ def land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
     base = drawdown.base
     yield from hold_until_cleared_to_land(env, c17, drawdown)
     arrived = env.now
-    c17.spot = base.parking.request()
-    if drawdown.tracing and not c17.spot.triggered:
-        drawdown.record(c17.actor, Kind.WAITS_FOR_PARKING, tail=c17.number, cause=Cause.PARKING)
-    yield c17.spot
+    waiting = base.parking.take()
+    if waiting is not None:
+        if drawdown.tracing:
+            drawdown.record(c17.actor, Kind.WAITS_FOR_PARKING, tail=c17.number, cause=Cause.PARKING)
+        yield waiting
     drawdown.counters.parking_wait_hours += env.now - arrived
     if env.now > arrived:
         # Held off for a spot: the runway may have closed, a suspension begun
@@ -299,15 +298,16 @@ def load_aircraft(
     assert airlift is not None
     base = drawdown.base
     landed = env.now
-    team = base.loading_teams.request()
-    yield team
+    waiting = base.loading_teams.take()
+    if waiting is not None:
+        yield waiting
     drawdown.counters.loading_team_wait_hours += env.now - landed
     load = drawdown.inventory.load_military(env.now, airlift)
     c17.committed = False
     drawdown.committed_tails -= 1
     drawdown.signal_changed()
     if load.empty:
-        base.loading_teams.release(team)
+        base.loading_teams.give_back()
         drawdown.counters.empty_sorties += 1
         drawdown.record(c17.actor, Kind.FINDS_NOTHING_TO_LOAD, tail=c17.number)
         return load
@@ -321,7 +321,7 @@ def load_aircraft(
             cargo_kg=load.cargo_kg,
         )
     yield env.timeout(c17.load_hours.next())
-    base.loading_teams.release(team)
+    base.loading_teams.give_back()
     drawdown.record(c17.actor, Kind.FINISHES_LOADING, tail=c17.number)
     return load
 
@@ -381,8 +381,7 @@ def leave(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, load: Load, outbound: float
 ) -> Steps:
     """Take off (everyone and everything aboard is out), fly back, ask for the next clearance."""
-    drawdown.base.parking.release(c17.spot)
-    c17.spot = None
+    drawdown.base.parking.give_back()
     drawdown.sortie_out(c17.actor, c17.number, load)
     yield env.timeout(outbound)
     drawdown.record(c17.actor, Kind.ARRIVES, tail=c17.number)
