@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.answers.results import Comparison, RunResult, SweepResult
+    from sim.answers.solving import SolveResult, solve
     from sim.montecarlo.engine import ReplicationError
     from sim.montecarlo.runs import compare, run, sweep
     from sim.replication.drawdown import simulate
@@ -30,6 +31,8 @@ _EXPORTS = {
     "run": "sim.montecarlo.runs",
     "compare": "sim.montecarlo.runs",
     "sweep": "sim.montecarlo.runs",
+    "solve": "sim.answers.solving",
+    "SolveResult": "sim.answers.solving",
     "ReplicationError": "sim.montecarlo.engine",
     "RunResult": "sim.answers.results",
     "Comparison": "sim.answers.results",
@@ -46,12 +49,14 @@ __all__ = [
     "ReplicationResult",
     "RunResult",
     "Scenario",
+    "SolveResult",
     "SweepResult",
     "__version__",
     "compare",
     "load_scenario",
     "run",
     "simulate",
+    "solve",
     "sweep",
 ]
 

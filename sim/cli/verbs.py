@@ -35,6 +35,7 @@ from sim.cli.options import (
     split_values,
     write_output,
 )
+from sim.cli.questions import add_solve
 from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
@@ -549,6 +550,7 @@ REGISTRATIONS: list[Callable[[Any], None]] = [
     add_run,
     add_compare,
     add_sweep,
+    add_solve,
     add_check,
     add_trace,
     add_report,

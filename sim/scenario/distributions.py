@@ -19,6 +19,7 @@ the plain data the simulation draws from.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,6 +32,8 @@ from sim.scenario.laws import (
     RandomLaw,
     TriangularLaw,
     UniformLaw,
+    bounds_of,
+    is_fixed,
 )
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -169,3 +172,71 @@ Dist = (
 def mean_of(dist: Dist) -> float:
     """Expected value (before clipping to the field's domain)."""
     return float(dist) if isinstance(dist, int | float) else dist.mean()
+
+
+def quantile_of(dist: Dist, q: float) -> float:
+    """The ``q``-quantile (0 < q < 1) of a dist, before clipping to the field's domain.
+
+    Closed forms: uniform and triangular by their inverse CDF, the normal truncated
+    at 0 through the normal CDF restricted to [0, ∞), the lognormal from its median
+    and σ, the exponential ``−mean·ln(1 − q)``, a choice by the inverted CDF of its
+    weights (the smallest value whose cumulative weight reaches ``q``).
+    """
+    if not 0 < q < 1:
+        raise ValueError(f"q must lie in (0, 1) (got {q})")
+    if isinstance(dist, int | float):
+        return float(dist)
+    if is_fixed(dist):
+        return bounds_of(dist)[0]
+    if isinstance(dist, Uniform):
+        return dist.low + q * (dist.high - dist.low)
+    if isinstance(dist, Triangular):
+        width = dist.high - dist.low
+        if q < (dist.mode - dist.low) / width:
+            return dist.low + math.sqrt(q * width * (dist.mode - dist.low))
+        return dist.high - math.sqrt((1 - q) * width * (dist.high - dist.mode))
+    if isinstance(dist, Normal):
+        from statistics import NormalDist
+
+        standard = NormalDist()
+        below_zero = standard.cdf(-dist.mean_ / dist.sd)
+        return dist.mean_ + dist.sd * standard.inv_cdf(below_zero + q * (1 - below_zero))
+    if isinstance(dist, LogNormal):
+        from statistics import NormalDist
+
+        return dist.median * math.exp(dist.sigma * NormalDist().inv_cdf(q))
+    if isinstance(dist, Exponential):
+        return -dist.mean_ * math.log(1 - q)
+    assert isinstance(dist, Choice)
+    weights = dist.weights or [1.0] * len(dist.values)
+    pairs = sorted(zip(dist.values, weights, strict=True))
+    total = sum(weights)
+    cumulative = 0.0
+    for value, weight in pairs:
+        cumulative += weight
+        if cumulative >= q * total:
+            return value
+    return pairs[-1][0]  # pragma: no cover - rounding: the last value's cumulative is the total
+
+
+def scaled(dist: Dist, factor: float) -> Dist:
+    """``dist`` with every value multiplied by ``factor`` ≥ 0 (its shape kept; 0 gives 0)."""
+    if factor < 0:
+        raise ValueError(f"factor must be ≥ 0 (got {factor})")
+    if isinstance(dist, int | float):
+        return float(dist) * factor
+    if factor == 0:
+        return 0.0
+    if isinstance(dist, Uniform):
+        return dist.model_copy(update={"low": dist.low * factor, "high": dist.high * factor})
+    if isinstance(dist, Triangular):
+        update = {"low": dist.low * factor, "mode": dist.mode * factor, "high": dist.high * factor}
+        return dist.model_copy(update=update)
+    if isinstance(dist, Normal):
+        return dist.model_copy(update={"mean_": dist.mean_ * factor, "sd": dist.sd * factor})
+    if isinstance(dist, LogNormal):
+        return dist.model_copy(update={"median": dist.median * factor, "p90": dist.p90 * factor})
+    if isinstance(dist, Exponential):
+        return dist.model_copy(update={"mean_": dist.mean_ * factor})
+    assert isinstance(dist, Choice)
+    return dist.model_copy(update={"values": [value * factor for value in dist.values]})

@@ -1,0 +1,134 @@
+"""The verbs of the next questions (solve, sensitivity): output, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from questions_scenarios import SIXTY_LOADS
+from runs_scenarios import write
+
+from sim.cli.main import main
+
+
+@pytest.fixture
+def sixty(tmp_path: Path) -> Path:
+    return write(tmp_path, "sixty-loads.yaml", SIXTY_LOADS)
+
+
+def drawdown(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- solve ----------------------------------------------------------------------
+
+
+def test_solve_states_the_answer_with_its_evidence(
+    capsys: pytest.CaptureFixture[str], sixty: Path
+) -> None:
+    code, out, _ = drawdown(capsys, "solve", sixty, "--vary", "airlift.tails", "-q")
+    assert code == 0
+    assert out == ""  # -q: nothing on stdout
+    code, out, _ = drawdown(capsys, "solve", sixty, "--vary", "airlift.tails")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "sixty-loads: the fewest C-17 tails for P(on time) ≥ 90.0 %"
+    assert lines[1].startswith("  answer: airlift.tails = 3 (sure:")
+    # Wilson 95 % at 40 of 40: [40/(40 + 1.96²), 1] = [91.2 %, 100 %]; at 0 of 40: [0, 8.8 %].
+    assert lines[2] == "    airlift.tails = 3: 100.0 % [91.2, 100.0] (40 replications)"
+    assert lines[3] == "    airlift.tails = 2: 0.0 % [0.0, 8.8] (40 replications)"
+    assert lines[4].startswith("  searched airlift.tails 1 … 9: 5 evaluations, 200 replications")
+
+
+def test_solve_json_to_stdout_and_figures(
+    capsys: pytest.CaptureFixture[str], sixty: Path, tmp_path: Path
+) -> None:
+    code, out, _ = drawdown(
+        capsys, "solve", sixty, "--vary", "airlift.tails", "--json", "--plots", tmp_path / "f"
+    )
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["answer"] == 3
+    assert payload["sure"] is True
+    assert (tmp_path / "f" / "sixty-loads-solve.png").stat().st_size > 0
+
+
+def test_an_unreachable_target_exits_1_with_its_answer(
+    capsys: pytest.CaptureFixture[str], sixty: Path
+) -> None:
+    code, out, _ = drawdown(
+        capsys, "solve", sixty, "--vary", "airlift.tails", "--range", "1:2", "--json"
+    )
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["answer"] is None
+    assert payload["reachable"] is False
+    assert payload["neighbour"]["value"] == 2
+
+
+def test_a_frontier_prints_a_table(capsys: pytest.CaptureFixture[str], sixty: Path) -> None:
+    code, out, _ = drawdown(
+        capsys, "solve", sixty, "--vary", "airlift.tails", "--range", "3:4",
+        "--vary", "airlift.available_from", "--step", "24",
+    )  # fmt: skip
+    assert code == 0
+    # By hand (test_solving.py): latest 2024-08-27T14:00 for 3 tails, 2024-09-01T14:00 for 4;
+    # at a 24-hour step from the start (22 Aug 00:00) that is 27 Aug and 1 Sep at 00:00.
+    assert "      3  2024-08-27 00:00" in out
+    assert "      4  2024-09-01 00:00" in out
+
+
+ALLOWED_AIRLIFT = (
+    "aircraft, tails, available_from, positions, payload_kg, passenger_kg, seats, "
+    "seats_with_cargo, leg_hours, load_hours, service_hours, turnaround_hours, crew_duty_hours, "
+    "crew_rest_hours, breakdown_probability, repair_hours"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--vary", "airlift.tials"],
+         f"unknown field 'airlift.tials': no 'tials' (allowed: {ALLOWED_AIRLIFT}); "
+         "did you mean 'tails'?"),
+        (["--vary", "policy.sensitive_first"],
+         "policy.sensitive_first is not numeric: it cannot be varied"),
+        (["--vary", "airlift.payload_kg"],
+         "airlift.payload_kg has no known direction: say whether a larger value helps "
+         "(--direction increasing) or hurts (--direction decreasing)"),
+        (["--range", "1:3", "--vary", "airlift.tails"],
+         "--range goes after the --vary FIELD it applies to"),
+        (["--vary", "airlift.tails", "--range", "5:2"],
+         "airlift.tails: the range must go from low to high (got 5:2)"),
+        (["--vary", "airlift.tails", "--range", "a:b"],
+         "airlift.tails: --range must be LOW:HIGH with a whole number at each end"),
+        (["--vary", "airlift.tails", "--step", "0.5"],
+         "airlift.tails: the step must be a whole number (got 0.5)"),
+        (["--vary", "airlift.tails", "--vary", "deadline", "--vary", "base.parking"],
+         "vary one field, or two for a frontier (got 3)"),
+        (["--vary", "airlift.tails", "--vary", "airlift.tails"],
+         "the two fields of a frontier must differ (got airlift.tails twice)"),
+        (["--vary", "airlift.tails", "--target", "0"], "argument --target: must be > 0 (got 0)"),
+        (["--vary", "airlift.tails", "--step", "-1"], "argument --step: must be > 0 (got -1)"),
+        (["--vary", "airlift.tails", "--range", "1:2", "--range", "1:3"],
+         "--range given twice for --vary airlift.tails"),
+        (["--vary", "airlift.tails", "--direction", "sideways"],
+         "argument --direction: invalid choice: 'sideways' (choose from 'increasing', "
+         "'decreasing')"),
+        (["--vary", "clearance.opens"], "clearance.opens: the scenario has no clearance to vary"),
+        (["--vary", "deadline", "--range", "2024-08-01:2024-09-30"],
+         "deadline = 2024-08-01 makes the scenario invalid: deadline: must be on or after the "
+         "start day (got start=2024-08-22T00:00, deadline=2024-08-01)"),
+    ],
+)  # fmt: skip
+def test_bad_solve_options_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], sixty: Path, options: list[str], message: str
+) -> None:
+    code, out, err = drawdown(capsys, "solve", sixty, *options)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines()[-1] == f"drawdown solve: error: {message}"
