@@ -437,9 +437,7 @@ class SolveResult:
         return _pandas().DataFrame(self.to_dict()["evaluations"])
 
     def _repr_html_(self) -> str:
-        from sim.render.questions import solve_lines
-
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in solve_lines(self))
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in answer_lines(self))
         return f"<p><b>{html.escape(self.scenario)}</b></p><ul>{lines}</ul>"
 
 
@@ -454,6 +452,53 @@ def _point(k: Knob, found: Search) -> dict[str, Any]:
         "sure": found.sure,
         "reachable": answer is not None,
     }
+
+
+# --- the answer in words (text, notebook) ---
+
+
+def percent_text(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def evidence(k: Knob, point: Evaluation) -> str:
+    """``airlift.tails = 4: 95.0 % [91.9, 97.0] (1,000 replications)``."""
+    low, high = point.ci95
+    return (
+        f"{k.field} = {k.show(point.value)}: {percent_text(point.p_on_time)} "
+        f"[{100 * low:.1f}, {100 * high:.1f}] ({point.replications:,} replications)"
+    )
+
+
+def _verdict(k: Knob, found: Search, target: float) -> str:
+    if found.answer is None:
+        best = found.neighbour
+        assert best is not None
+        return (
+            f"unreachable in the range: even {k.field} = {k.show(best.value)} gives "
+            f"{percent_text(best.p_on_time)}"
+            + ("" if found.sure else " (not yet sure: the target lies inside its interval)")
+        )
+    text = f"answer: {k.field} = {k.show(found.answer.value)}"
+    if found.at_range_end:
+        text += " (met across the whole range: widen --range to look further)"
+    if found.sure:
+        return text + f" (sure: the {percent_text(target)} target lies outside the intervals)"
+    return text + (
+        f" (not yet sure: the {percent_text(target)} target lies inside an interval; "
+        "--until-precision H adds replications there)"
+    )
+
+
+def answer_lines(result: SolveResult) -> list[str]:
+    """The answer and its evidence, one line each (also the notebook view)."""
+    k = result.knobs[-1]
+    if result.search is None:
+        return [f"frontier of {result.knobs[0].field} against {k.field}: see the table"]
+    found = result.search
+    lines = [_verdict(k, found, result.target)]
+    lines += [evidence(k, point) for point in (found.answer, found.neighbour) if point is not None]
+    return lines
 
 
 # --- the public function ------------------------------------------------------

@@ -99,7 +99,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if args.json is not None:
         write_output(args.json, result.to_json())
     if args.plots is not None:
-        from sim.question_plots import save_solve_figures
+        from sim.plots.solving import save_solve_figures
 
         save_solve_figures(result, args.plots)
     return 0 if result.reachable else ExitCode.FAILED

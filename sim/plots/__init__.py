@@ -17,6 +17,7 @@ deadline as a vermillion dashed line, dates in local Niamey time) is in
   :func:`compare_completion`)
 - :mod:`~sim.plots.sweep` — a sweep (:func:`sweep_chart`)
 - :mod:`~sim.plots.drivers` — lateness drivers (:func:`lateness_drivers`)
+- :mod:`~sim.plots.solving` — what it takes (:func:`solve_curve`, :func:`frontier`)
 - :mod:`~sim.plots.saving` — a run's figures as files (:func:`figures_of`,
   :func:`save_figures`, :func:`figure_bytes`, :func:`median_replication`)
 """
@@ -26,6 +27,7 @@ from sim.plots.comparison import compare_completion, compare_on_time
 from sim.plots.completion import completion_distribution
 from sim.plots.drivers import lateness_drivers
 from sim.plots.saving import figure_bytes, figures_of, median_replication, save_figures
+from sim.plots.solving import frontier, solve_curve
 from sim.plots.sortie_timeline import sortie_timeline
 from sim.plots.style import STATE_COLOURS, new_figure
 from sim.plots.sweep import sweep_chart
@@ -38,10 +40,12 @@ __all__ = [
     "completion_distribution",
     "figure_bytes",
     "figures_of",
+    "frontier",
     "lateness_drivers",
     "median_replication",
     "new_figure",
     "save_figures",
+    "solve_curve",
     "sortie_timeline",
     "sweep_chart",
 ]

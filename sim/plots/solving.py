@@ -1,8 +1,7 @@
-"""Figures of the planner's next questions: the solve curve, the frontier, the tornado, the cone.
+"""What it takes: P(on time) at each value ``solve`` evaluated, and the frontier of two fields.
 
-Same conventions as :mod:`sim.plots`: every function takes a result and
-``ax=None`` and returns the Axes; no pyplot state; Okabe–Ito colours; the
-target and the deadline in vermillion.
+The target is a vermillion dashed line like the deadline elsewhere; the
+answer is ringed in orange; an answer that is not yet sure is an open circle.
 """
 
 from __future__ import annotations
@@ -12,18 +11,18 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.plots import (
+from sim.plots.saving import figure_bytes
+from sim.plots.style import (
     BLUE,
     GREY,
     ORANGE,
     SKY_BLUE,
     VERMILLION,
-    _axes,
-    _date_axis,
-    _figure,
-    _percent_formatter,
-    _x,
-    figure_bytes,
+    axes,
+    date_axis,
+    figure_of_axes,
+    percent_formatter,
+    x_of,
 )
 
 if TYPE_CHECKING:
@@ -35,9 +34,9 @@ if TYPE_CHECKING:
 
 def _coordinate(k: Knob, value: Any) -> float:
     if isinstance(value, dt.datetime):
-        return _x(value)
+        return float(x_of(value))
     if isinstance(value, dt.date):
-        return _x(dt.datetime(value.year, value.month, value.day))
+        return float(x_of(dt.datetime(value.year, value.month, value.day)))
     return float(value)
 
 
@@ -47,7 +46,7 @@ def _is_date(k: Knob) -> bool:
 
 def solve_curve(result: SolveResult, ax: Axes | None = None) -> Axes:
     """P(on time) at every value evaluated, with its interval, the target and the answer."""
-    ax = _axes(ax, 8.0, 4.5)
+    ax = axes(ax, 8.0, 4.5)
     k = result.knobs[-1]
     found = result.search
     if found is None:
@@ -66,11 +65,11 @@ def solve_curve(result: SolveResult, ax: Axes | None = None) -> Axes:
                 markersize=12, markerfacecolor="none", markeredgecolor=ORANGE, linestyle="none",
                 markeredgewidth=2, label=f"answer: {k.show(found.answer.value)}")  # fmt: skip
     ax.set_ylim(-0.02, 1.02)
-    ax.yaxis.set_major_formatter(_percent_formatter())
+    ax.yaxis.set_major_formatter(percent_formatter())
     ax.set_ylabel("P(on time)")
     ax.set_xlabel(k.field + (" (factor)" if k.kind == "scale" else ""))
     if _is_date(k):
-        _date_axis(ax)
+        date_axis(ax)
     ax.set_title(f"{result.scenario}: what it takes — {k.field}")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
@@ -79,7 +78,7 @@ def solve_curve(result: SolveResult, ax: Axes | None = None) -> Axes:
 
 def frontier(result: SolveResult, ax: Axes | None = None) -> Axes:
     """For each value of the first field, the answer for the second (unreachable: ×)."""
-    ax = _axes(ax, 8.0, 4.5)
+    ax = axes(ax, 8.0, 4.5)
     if result.frontier is None:
         raise ValueError("frontier() needs a solve with two --vary fields")
     first, second = result.knobs
@@ -109,7 +108,11 @@ def frontier(result: SolveResult, ax: Axes | None = None) -> Axes:
         ax.yaxis.set_major_locator(locator)
         ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     if _is_date(first):
-        _date_axis(ax)
+        date_axis(ax)
+    elif first.kind == "count":
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     direction = "or earlier" if second.direction == "decreasing" else "or more"
     ax.set_title(f"{result.scenario}: frontier — on time with {second.field} at this {direction}")
     ax.legend(loc="best", fontsize="small")
@@ -124,7 +127,7 @@ def save_solve_figures(result: SolveResult, directory: str | os.PathLike[str]) -
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     if result.frontier is not None:
-        stem, figure = "frontier", _figure(frontier(result))
+        stem, figure = "frontier", figure_of_axes(frontier(result))
     else:
-        stem, figure = "solve", _figure(solve_curve(result))
+        stem, figure = "solve", figure_of_axes(solve_curve(result))
     return [write_atomic(target / f"{result.scenario}-{stem}.png", figure_bytes(figure))]
