@@ -48,8 +48,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.answers.scoring import on_time, percentile, wilson_half_width, wilson_interval
-from sim.montecarlo.batch import Batch, batch
+from sim.answers.scoring import percentile, wilson_half_width, wilson_interval
+from sim.montecarlo.evaluations import Evaluations, evaluations
 from sim.scenario.contract import Scenario, end_of_day
 from sim.scenario.variation import Direction, Knob, VariationError, knob
 
@@ -184,28 +184,33 @@ Evaluator = Callable[[Any, int], Evaluation]
 """``evaluate(value, replications)``: P(on time) with the knob at ``value``."""
 
 
-def scenario_evaluator(scenario: Scenario, k: Knob, runs: Batch) -> Evaluator:
+def scenario_evaluator(scenario: Scenario, k: Knob, runs: Evaluations) -> Evaluator:
     """Evaluations that run the scenario with the knob set (the deadline: re-scored)."""
     if k.kind == "day" and k.field == "deadline":
-        tables: dict[int, np.ndarray] = {}
+        runs_by_count: dict[int, np.ndarray] = {}
 
         def rescore(value: dt.date, replications: int) -> Evaluation:
-            if replications not in tables:
-                tables[replications] = runs.run(scenario, replications).completion_hours
-            hours = tables[replications]
+            if replications not in runs_by_count:
+                (runs_by_count[replications],) = runs.completion_hours([scenario], replications)
             k.apply(scenario, value)  # the deadline must still pass validation (milestones)
-            deadline_hours = scenario.hours_since_start(end_of_day(value))
-            successes = int(np.sum(hours < deadline_hours))
-            return Evaluation(value, successes, replications, percentile(hours, 50))
+            return _evaluation(value, runs_by_count[replications], scenario, end_of_day(value))
 
         return rescore
 
     def simulate(value: Any, replications: int) -> Evaluation:
-        result = runs.run(k.apply(scenario, value), replications)
-        successes = int(on_time(result.table, result.scenario).sum())
-        return Evaluation(value, successes, replications, percentile(result.completion_hours, 50))
+        changed = k.apply(scenario, value)
+        (hours,) = runs.completion_hours([changed], replications)
+        return _evaluation(value, hours, changed, changed.deadline_end)
 
     return simulate
+
+
+def _evaluation(
+    value: Any, hours: np.ndarray, scenario: Scenario, deadline_end: dt.datetime
+) -> Evaluation:
+    """On time: complete strictly before the end of the deadline day (as in scoring)."""
+    successes = int(np.sum(hours < scenario.hours_since_start(deadline_end)))
+    return Evaluation(value, successes, int(hours.size), percentile(hours, 50))
 
 
 # --- the search ---------------------------------------------------------------
@@ -563,7 +568,7 @@ def solve(
         grid.knob.apply(resolved, grid.high)
     count = resolved.simulation.replications
     settings = Settings(count, max(max_replications, count), until_precision)
-    with batch(
+    with evaluations(
         seed=resolved.simulation.seed,
         replications=count,
         jobs=jobs,
@@ -602,7 +607,7 @@ def solve(
 def _frontier(
     scenario: Scenario,
     grids: tuple[Grid, ...],
-    runs: Batch,
+    runs: Evaluations,
     target: float,
     settings: Settings,
 ) -> list[FrontierPoint]:

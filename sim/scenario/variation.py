@@ -40,7 +40,8 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.contract import Scenario
-from sim.scenario.distributions import DistSpec, is_fixed, quantile_of, scaled
+from sim.scenario.distributions import DistSpec, quantile_of, scaled
+from sim.scenario.laws import is_fixed
 from sim.scenario.problems import NO_VALUE
 from sim.scenario.validation import _members as annotation_members
 from sim.scenario.validation import allowed_keys, child_type, did_you_mean, lookup
