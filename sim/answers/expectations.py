@@ -6,15 +6,26 @@ max``); a date window holds when ``after ≤ completion < before`` (a bare date
 stands for 00:00 of that day, so ``before: 2024-07-15`` means completed by the
 end of 14 July). An unfinished percentile (no date) is after every date: it fails
 ``before`` and satisfies ``after``. ``unfinished`` is a fraction of replications.
+
+Whether an expectation holds is decided on the run's numbers as they are (the
+verdict of ``drawdown check``). :func:`check_run` adds to each outcome the 95 %
+interval of the value found (:mod:`sim.answers.uncertainty`), so that a failure
+shows whether more replications could change it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario.contract import Bounds, DateWindow, Expect
+
+if TYPE_CHECKING:
+    from sim.answers.results import RunResult
+
+INTERVAL_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +34,8 @@ class ExpectationOutcome:
     held: bool
     expected: str
     actual: str
+    interval: str = ""
+    """The 95 % interval of ``actual`` (empty when not computed, see :func:`check_run`)."""
 
 
 def _fraction(value: float) -> str:
@@ -83,3 +96,57 @@ def check_expectations(expect: Expect, summary: dict[str, Any]) -> list[Expectat
         else:
             outcomes.append(_bounds(f"milestone {name}", bounds, met[name]))
     return outcomes
+
+
+def _proportion(successes: int, trials: int) -> str:
+    from sim.answers.uncertainty import proportion_interval
+
+    low, high = proportion_interval(successes, trials, INTERVAL_CONFIDENCE)
+    return f"{_fraction(low)}–{_fraction(high)}"
+
+
+def _completion(result: RunResult, q: int) -> str:
+    from sim.answers.uncertainty import quantile_interval
+
+    interval = quantile_interval(result.completion_hours, q / 100, INTERVAL_CONFIDENCE)
+    return f"{interval_end(result, interval.low)} – {interval_end(result, interval.high)}"
+
+
+def interval_end(result: RunResult, hours: float) -> str:
+    """One end of a completion interval: a date-time, ``unfinished`` or ``unbounded``.
+
+    ``unbounded`` (±inf from too few replications for a rank on that side) is not
+    ``unfinished`` (the replication at that rank never finished).
+    """
+    if math.isnan(hours) or hours == -math.inf:
+        return "unbounded"
+    if hours == math.inf:
+        return "unfinished"
+    return result.scenario.moment(hours).isoformat(timespec="minutes")
+
+
+def _interval_of(name: str, result: RunResult) -> str:
+    summary = result.summary
+    n = result.replications
+    if name in ("p_on_time", "verdict"):
+        low, high = summary["p_on_time_ci95"]
+        of = " of P(on time)" if name == "verdict" else ""
+        return f"{_fraction(low)}–{_fraction(high)}{of}"
+    if name.startswith("completion_p"):
+        return _completion(result, int(name.removeprefix("completion_p")))
+    if name == "unfinished":
+        return _proportion(int(summary["unfinished"]), n)
+    milestones = [milestone.name for milestone in result.layout.milestones]
+    milestone = name.removeprefix("milestone ")
+    if milestone in milestones:
+        met = int(result.table.milestones_met[:, milestones.index(milestone)].sum())
+        return _proportion(met, n)
+    return ""
+
+
+def check_run(expect: Expect, result: RunResult) -> list[ExpectationOutcome]:
+    """:func:`check_expectations` on ``result``, each outcome with its value's 95 % interval."""
+    return [
+        replace(outcome, interval=_interval_of(outcome.name, result))
+        for outcome in check_expectations(expect, result.summary)
+    ]

@@ -345,7 +345,7 @@ def add_sweep(verbs: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sim.answers.expectations import check_expectations
+    from sim.answers.expectations import check_run
     from sim.montecarlo.runs import run
     from sim.render.text import render_check
 
@@ -363,7 +363,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 engine=engine,
             )
-            outcomes = check_expectations(scenario.expect, result.summary)
+            outcomes = check_run(scenario.expect, result)
             failed |= not all(outcome.held for outcome in outcomes)
             print(render_check(path, outcomes), end="", flush=True)
     return ExitCode.FAILED if failed else 0

@@ -202,7 +202,11 @@ def render_check(path: str, outcomes: Sequence[ExpectationOutcome]) -> str:
     failed = sum(not outcome.held for outcome in outcomes)
     status = "ok" if not failed else f"{failed} of {len(outcomes)} expectations FAILED"
     rows = [["held" if o.held else "FAILED", o.name, o.expected, o.actual] for o in outcomes]
-    return f"{path}: {status}\n" + table(["", "expectation", "expected", "actual"], rows) + "\n"
+    headers = ["", "expectation", "expected", "actual"]
+    if any(o.interval for o in outcomes):
+        headers.append("95 % interval")
+        rows = [[*row, o.interval] for row, o in zip(rows, outcomes, strict=True)]
+    return f"{path}: {status}\n" + table(headers, rows) + "\n"
 
 
 def trace_rows(scenario: Scenario, events: Sequence[Event]) -> list[list[str]]:
