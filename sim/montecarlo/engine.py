@@ -47,10 +47,13 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from sim.montecarlo.main_guard import explain, refuse_while_bootstrapping
 
 if TYPE_CHECKING:
     from sim.replication.outcome import ReplicationResult
@@ -209,6 +212,7 @@ class Engine:
         self._own: ProcessPoolExecutor | None = None
         self._stack = ExitStack()
         self._started = False
+        self._method = ""  # the start method of the engine's own workers
 
     # -- life cycle ------------------------------------------------------------
 
@@ -261,7 +265,9 @@ class Engine:
             return
         if self._executor is not None or self.jobs <= 1:
             return
-        context = multiprocessing.get_context(start_method())
+        refuse_while_bootstrapping(self.jobs)
+        self._method = start_method()
+        context = multiprocessing.get_context(self._method)
         pool = ProcessPoolExecutor(
             max_workers=self.jobs - 1, mp_context=context, initializer=_ignore_interrupts
         )
@@ -346,6 +352,10 @@ class Engine:
         futures = [executor.submit(simulate_traced, *item) for item in wanted]
         try:
             return [future.result() for future in futures]
+        except BrokenProcessPool as error:
+            for future in futures:
+                future.cancel()
+            raise explain(error, self._method) from error
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -398,6 +408,10 @@ class Engine:
             for future in as_completed(futures[first:stop]):
                 position, chunk = chunks[where[future]]
                 yield position, chunk, future.result()
+        except BrokenProcessPool as error:  # a worker died (or could not start: main_guard)
+            for future in futures:
+                future.cancel()
+            raise explain(error, self._method) from error
         except BaseException:
             for future in futures:
                 future.cancel()

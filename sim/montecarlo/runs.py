@@ -26,6 +26,7 @@ from sim.montecarlo.records import Layout, ReplicationTable, TableReduction
 from sim.replication.outcome import ReplicationResult
 from sim.replication.prepared import prepare
 from sim.scenario.contract import Scenario
+from sim.scenario.overrides import Overrides, Setting, setting, settings
 from sim.version import package_version
 
 ScenarioLike = Scenario | str | os.PathLike[str]
@@ -52,7 +53,7 @@ def engine_for(
 
 def resolve(
     scenario_or_path: ScenarioLike,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     *,
     replications: int | None = None,
     seed: int | None = None,
@@ -223,7 +224,7 @@ def run(
     seed: int | None = None,
     jobs: int = 1,
     executor: Executor | str | None = None,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     progress: bool | None = None,
     until_precision: float | None = None,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
@@ -234,7 +235,9 @@ def run(
     """Run a scenario (a :class:`Scenario` or a YAML path) many times and score it.
 
     ``replications`` and ``seed`` default to the scenario's ``simulation`` block;
-    ``overrides`` are ``KEY=VALUE`` strings validated like the file. ``jobs``
+    ``overrides`` change fields after ``extends``, validated like the file:
+    ``{"airlift.tails": 4}`` (Python values) or ``["airlift.tails=4"]`` (``--set``
+    strings). ``jobs``
     worker processes (1: in this process) or any ``executor`` (a
     :class:`concurrent.futures.Executor` or ``"dask://HOST:PORT"``). ``progress``: a
     progress bar on stderr after one second (None: only when stderr is a
@@ -267,7 +270,7 @@ def compare(
     seed: int | None = None,
     jobs: int = 1,
     executor: Executor | str | None = None,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     progress: bool | None = None,
     chunk_size: int | None = None,
     sources: Sequence[str | None] = (),
@@ -307,41 +310,56 @@ def compare(
     return build_comparison(results, seed=common_seed)
 
 
+def _axis_setting(key: str, value: Any) -> tuple[str, Setting]:
+    """A sweep value's label and override: text is YAML as in ``--set``, else a Python value."""
+    if isinstance(value, str):
+        return value, Setting(f"{key}={value}", f"--set {key}={value}")
+    made = setting(key, value)
+    return made.item.partition("=")[2], made
+
+
 def sweep(
     path: str | os.PathLike[str],
-    axes: Mapping[str, Sequence[str]],
+    axes: Mapping[str, Sequence[Any]],
     *,
     replications: int | None = None,
     seed: int | None = None,
     jobs: int = 1,
     executor: Executor | str | None = None,
-    overrides: Sequence[str] = (),
+    overrides: Overrides = (),
     progress: bool | None = None,
     chunk_size: int | None = None,
     engine: Engine | None = None,
 ) -> SweepResult:
-    """Run every combination of ``axes`` (field → values written as in ``--set``).
+    """Run every combination of ``axes`` (field → values).
 
-    Combinations run in the order of :func:`itertools.product` (the last axis
-    varies fastest), all with the same seed and replication indices, from one
-    queue of chunks.
+    A value is text written as in ``--set`` (``"3"``, ``"{dist: uniform, low: 1,
+    high: 3}"``) or a Python value (``3``, ``{"dist": "uniform", "low": 1, "high":
+    3}``), as in ``overrides``. Combinations run in the order of
+    :func:`itertools.product` (the last axis varies fastest), all with the same
+    seed and replication indices, from one queue of chunks.
     """
     if not axes:
         raise ValueError("sweep needs at least one field with values")
     keys = list(axes)
-    combinations = [
-        tuple(zip(keys, values, strict=True))
+    fixed = settings(overrides)
+    runs = [
+        [_axis_setting(key, value) for key, value in zip(keys, values, strict=True)]
         for values in itertools.product(*(axes[key] for key in keys))
+    ]
+    combinations = [
+        tuple((key, label) for key, (label, _) in zip(keys, combination, strict=True))
+        for combination in runs
     ]
     # Load every combination first, so a bad value is reported before hours of running.
     resolved = [
         resolve(
             Path(path),
-            [*overrides, *(f"{key}={value}" for key, value in combination)],
+            [*fixed, *(made for _, made in combination)],
             replications=replications,
             seed=seed,
         )
-        for combination in combinations
+        for combination in runs
     ]
     results = run_resolved(
         resolved,
@@ -352,7 +370,9 @@ def sweep(
         engine=engine,
     )
     return SweepResult(
-        axes=tuple((key, tuple(axes[key])) for key in keys),
+        axes=tuple(
+            (key, tuple(_axis_setting(key, value)[0] for value in axes[key])) for key in keys
+        ),
         combinations=tuple(combinations),
         results=results,
     )

@@ -8,7 +8,8 @@ The steps, each of which may add problems (all are reported together):
    way; mappings merge key by key, lists, scalars and mappings that name a
    ``dist`` replace. The keys in
    :data:`NOT_INHERITED` are never taken from a base;
-3. apply ``--set KEY=VALUE`` overrides (the value is YAML, read as strictly);
+3. apply overrides: ``--set KEY=VALUE`` strings (the value is YAML, read as
+   strictly) or a Python mapping (:mod:`sim.scenario.overrides`);
 4. default ``name`` to the file's stem and validate with the pydantic models in
    :mod:`sim.scenario.contract`; their errors are turned into planner-readable messages at
    the file and line where the field was written.
@@ -19,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from sim.scenario.contract import Scenario
+from sim.scenario.overrides import Overrides, settings
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.validation import (
     allowed_keys,
@@ -185,8 +186,7 @@ def _parse_key_path(key: str) -> FieldPath | None:
     return tuple(path)
 
 
-def _apply_override(raw: _Raw, item: str) -> None:
-    source = f"--set {item}"
+def _apply_override(raw: _Raw, item: str, source: str) -> None:
     key, equals, text = item.partition("=")
     path = _parse_key_path(key.strip()) if equals else None
     if path is None:
@@ -257,14 +257,14 @@ def _finish(raw: _Raw, source: str, stem: str | None) -> Scenario:
     raise ScenarioError(problems)
 
 
-def _resolve(text: str, source: str, directory: Path, overrides: Sequence[str]) -> _Raw:
+def _resolve(text: str, source: str, directory: Path, overrides: Overrides) -> _Raw:
     raw = _apply_extends(
         _parse_mapping(text, source), directory, source, ((Path(source).resolve(), source),)
     )
     problems: list[Problem] = []
-    for item in overrides:
+    for setting in settings(overrides):
         try:
-            _apply_override(raw, item)
+            _apply_override(raw, setting.item, setting.source)
         except ScenarioError as error:  # report every bad --set, not just the first
             problems.extend(error.problems)
     if problems:
@@ -272,24 +272,26 @@ def _resolve(text: str, source: str, directory: Path, overrides: Sequence[str]) 
     return raw
 
 
-def resolve(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> dict[str, Any]:
+def resolve(path: str | os.PathLike[str], overrides: Overrides = ()) -> dict[str, Any]:
     """The scenario mapping after ``extends`` and overrides, before defaults and validation."""
     source = os.fspath(path)
     text = _read_text(Path(source), source)
     return _resolve(text, source, Path(source).parent, overrides).data
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
-    """Load and validate a scenario file; raises :class:`ScenarioError` with every problem."""
+def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
+    """Load and validate a scenario file; raises :class:`ScenarioError` with every problem.
+
+    ``overrides``: ``{"airlift.tails": 4}`` (Python values) or ``["airlift.tails=4"]``
+    (``--set`` strings), applied after ``extends`` and validated like the file.
+    """
     source = os.fspath(path)
     text = _read_text(Path(source), source)
     raw = _resolve(text, source, Path(source).parent, overrides)
     return _finish(raw, source, Path(source).stem)
 
 
-def load_scenario_text(
-    text: str, source: str = "<string>", overrides: Sequence[str] = ()
-) -> Scenario:
+def load_scenario_text(text: str, source: str = "<string>", overrides: Overrides = ()) -> Scenario:
     """Load a scenario from YAML text; ``extends`` is relative to the current directory.
 
     ``name`` defaults to the stem of ``source`` when ``source`` looks like a file name.
