@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from runs_scenarios import DETERMINISTIC, write
 
 UNGUARDED = """\
 import sim
-result = sim.run({path!r}, replications=8, jobs=2)
+{before}result = sim.run({path!r}, replications=8, jobs=2)
 print("verdict:", result.summary["verdict"])
 """
 
@@ -23,10 +24,18 @@ if __name__ == "__main__":
 """
 
 
-def _script(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+# A thread running when the workers start: Linux then spawns them too (forking threads is
+# unsafe), which shows what macOS and Windows users meet.
+A_THREAD = """\
+import threading, time
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+"""
+
+
+def _script(tmp_path: Path, text: str, before: str = "") -> subprocess.CompletedProcess[str]:
     scenario = write(tmp_path, "deterministic.yaml", DETERMINISTIC)
     script = tmp_path / "script.py"
-    script.write_text(text.format(path=str(scenario)), encoding="utf-8")
+    script.write_text(text.format(path=str(scenario), before=before), encoding="utf-8")
     return subprocess.run(
         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
@@ -38,9 +47,12 @@ def test_a_parallel_run_from_a_guarded_script_works(tmp_path: Path) -> None:
     assert completed.stdout == "verdict: on track\n"
 
 
-def test_a_parallel_run_from_an_unguarded_script_works_or_says_what_to_do(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before", ["", A_THREAD], ids=["plain", "with-a-thread"])
+def test_a_parallel_run_from_an_unguarded_script_works_or_says_what_to_do(
+    tmp_path: Path, before: str
+) -> None:
     """Forked workers do not import the script; spawned ones do, and the error says so."""
-    completed = _script(tmp_path, UNGUARDED)
+    completed = _script(tmp_path, UNGUARDED, before)
     if completed.returncode == 0:  # the workers were forked
         assert completed.stdout == "verdict: on track\n"
         return
