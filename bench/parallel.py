@@ -22,7 +22,7 @@ def timed_run(path: Path, replications: int, jobs: int) -> tuple[float, dict[str
     started = time.perf_counter()
     result = sim.run(path, replications=replications, jobs=jobs, progress=False)
     wall = time.perf_counter() - started
-    return wall, comparable(result.summary), result.completion_hours
+    return wall, comparable(result.to_dict()), result.completion_hours
 
 
 def timed_compare(path: Path, copies: int, replications: int, jobs: int) -> float:

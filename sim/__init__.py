@@ -6,8 +6,9 @@ The public API, imported lazily so that ``import sim`` (and ``drawdown --version
     import sim
 
     result = sim.run("scenarios/historical-2024.yaml", replications=1000, jobs=2)
-    result.summary["p_on_time"], result.verdict
-    sim.compare(["a.yaml", "b.yaml"]).summary["ranking"]
+    result.score.p_on_time, result.score.completion.p90, result.verdict
+    result.to_json()                 # the contract's JSON, rounded
+    sim.compare(["a.yaml", "b.yaml"]).score.ranking
     sim.sweep("a.yaml", {"airlift.tails": ["2", "3", "4"]}).rows
     one = sim.simulate(sim.load_scenario("a.yaml"), replication=7, trace=True)
 """

@@ -275,10 +275,10 @@ def test_cargo_check_passes_only_with_the_values_fitted_to_the_record(
 def test_everyone_out_by_early_august_and_on_time() -> None:
     """Agadez handed over 5 Aug; the deadline of 15 Sep held with six weeks to spare."""
     result = run(HISTORICAL, replications=REPLICATIONS)
-    summary = result.summary
-    assert summary["p_on_time"] >= 0.9
-    assert summary["completion"]["p50"] is not None
-    assert dt.datetime.fromisoformat(summary["completion"]["p50"]) < dt.datetime(2024, 8, 10)
+    assert result.p_on_time >= 0.9
+    p50 = result.score.completion.p50
+    assert p50 is not None
+    assert p50 < dt.datetime(2024, 8, 10)
 
 
 def test_the_model_spread_is_reported_for_every_observed_value(

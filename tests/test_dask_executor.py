@@ -9,24 +9,23 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from runs_scenarios import RANDOM, write
 
 import sim
+from sim.answers.score import Score
 from sim.cli.main import main
 from sim.montecarlo.cluster import ExecutorError, scheduler_address
 
 
-def comparable(summary: dict[str, Any]) -> dict[str, Any]:
-    """A summary without what legitimately differs between equal runs (time, workers)."""
-    provenance = summary["provenance"]
-    for key in ("wall_seconds", "jobs", "chunk_size"):
-        provenance.pop(key)
-    return summary
+def comparable(score: Score) -> Score:
+    """A score without what legitimately differs between equal runs (time, workers)."""
+    provenance = replace(score.provenance, wall_seconds=0.0, jobs=0, chunk_size=0)
+    return replace(score, provenance=provenance)
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +48,10 @@ def test_dask_run_equals_local_run(tmp_path: Path, dask_address: str) -> None:
     path = write(tmp_path, "random.yaml", RANDOM)
     local = sim.run(path, replications=30, chunk_size=7)
     remote = sim.run(path, replications=30, executor=dask_address, chunk_size=4)
-    assert comparable(remote.summary) == comparable(local.summary)
+    assert comparable(remote.score) == comparable(local.score)
     np.testing.assert_array_equal(remote.completion_hours, local.completion_hours)
     assert remote.table.index.tolist() == list(range(30))
-    assert remote.summary["provenance"]["jobs"] == 2  # the cluster's worker threads
+    assert remote.provenance.jobs == 2  # the cluster's worker threads
 
 
 def test_dask_executor_object_works_like_any_executor(tmp_path: Path, dask_address: str) -> None:
@@ -63,7 +62,7 @@ def test_dask_executor_object_works_like_any_executor(tmp_path: Path, dask_addre
     local = sim.run(path, replications=12)
     with distributed.Client(scheduler_address(dask_address), set_as_default=False) as client:
         remote = sim.run(path, replications=12, executor=client.get_executor())
-    assert comparable(remote.summary) == comparable(local.summary)
+    assert comparable(remote.score) == comparable(local.score)
 
 
 def test_cli_runs_on_dask(

@@ -9,11 +9,16 @@ holds the per-replication records (floats as hex, exact) and what
 ``sweep --csv`` wrote from them. Scoring the same records now must give the same
 bytes. Wall time, version and source file vary from run to run: they are taken
 from the fixture's provenance.
+
+The fixture and this test were committed together (7f37ae0), when the test
+called the old ``summarize`` and passed on the code that wrote the fixture.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +27,14 @@ import pytest
 
 from sim.answers.comparison import build_comparison
 from sim.answers.results import RunResult, SweepResult
-from sim.answers.scoring import summarize
-from sim.cli import verbs
+from sim.answers.score import Precision, Provenance
+from sim.answers.scoring import score
 from sim.montecarlo.records import Layout, ReplicationTable
+from sim.render.data import csv_table, dumps, iso, records_csv, rounded, runs_csv
+from sim.render.formats import MISSING, when
+from sim.render.html import _days as html_days
+from sim.render.html import _percent as html_percent
+from sim.render.text import days, percent
 from sim.replication.outcome import COUNTER_NAMES
 from sim.scenario.reading import load_scenario
 
@@ -67,26 +77,27 @@ def _result(case: dict[str, Any]) -> RunResult:
     scenario = scenario.model_copy(update={"simulation": simulation})
     layout = Layout.of(scenario)
     table = _table(case["table"], layout)
-    summary = summarize(table, scenario, layout, seed=case["seed"])
-    if case["precision"] is not None:
-        summary["precision"] = case["precision"]
-    summary["provenance"] = case["provenance"]
-    return RunResult(scenario=scenario, table=table, layout=layout, _summary=summary)
+    precision = None if case["precision"] is None else Precision(**case["precision"])
+    provenance = Provenance(**case["provenance"])
+    scored = score(
+        table, scenario, layout, seed=case["seed"], provenance=provenance, precision=precision
+    )
+    return RunResult(scenario=scenario, table=table, layout=layout, score=scored)
 
 
 @pytest.mark.parametrize("name", [name for name, case in CASES.items() if case["kind"] == "run"])
 def test_run_json_and_csv_are_unchanged(name: str) -> None:
     case = CASES[name]
     (result,) = [_result(run) for run in case["runs"]]
-    assert verbs._dumps(result.summary) == case["json"]
+    assert result.to_json() == case["json"]
     assert result.to_csv() == case["csv"]
 
 
 def test_several_runs_json_and_csv_are_unchanged() -> None:
     case = CASES["several-runs"]
     results = [_result(run) for run in case["runs"]]
-    assert verbs._dumps([result.summary for result in results]) == case["json"]
-    assert verbs._csv_of(results) == case["csv"]
+    assert dumps([result.to_dict() for result in results]) == case["json"]
+    assert runs_csv(results) == case["csv"]
 
 
 def test_comparison_json_is_unchanged() -> None:
@@ -107,4 +118,42 @@ def test_sweep_json_and_csv_are_unchanged() -> None:
         axes=axes, combinations=combinations, results=tuple(_result(run) for run in case["runs"])
     )
     assert result.to_json() == case["json"]
-    assert verbs._sweep_csv(result.rows) == case["csv"]
+    assert result.to_csv() == case["csv"]
+
+
+# --- the renderer's own rules, on hand-made values --------------------------------------------
+
+
+def test_one_formatter_writes_every_style_of_an_instant() -> None:
+    moment = dt.datetime(2024, 7, 14, 18, 30, 59)  # seconds are dropped, never rounded up
+    assert when(moment, "iso") == "2024-07-14T18:30"
+    assert when(moment, "plain") == "2024-07-14 18:30"
+    assert when(moment, "long") == "Sun 14 Jul 2024 18:30"
+    assert when(moment, "short") == "14 Jul 18:30"
+    assert when(None, "long") == "unfinished"
+    assert iso(None) is None
+    assert iso(dt.date(2024, 9, 15)) == "2024-09-15"
+
+
+def test_rounding_gives_null_for_what_does_not_exist() -> None:
+    assert rounded(2 / 3, 4) == 0.6667
+    assert rounded(math.inf, 3) is None
+    assert rounded(math.nan, 3) is None
+    assert rounded(None, 3) is None
+
+
+def test_the_csv_writer_leaves_missing_cells_empty() -> None:
+    text = csv_table(["a", "b", "c"], [[1, None, True], ["x,y", 0.25, ""]])
+    assert text == 'a,b,c\n1,,True\n"x,y",0.25,\n'
+
+
+def test_records_with_different_keys_share_one_header() -> None:
+    # Two runs whose milestones differ (written together by `run --csv`): every column once.
+    records = [{"scenario": "a", "milestone:x": True}, {"scenario": "b", "milestone:y": False}]
+    assert records_csv(records) == "scenario,milestone:x,milestone:y\na,True,\nb,,False\n"
+
+
+def test_text_and_html_write_the_same_missing_mark() -> None:
+    assert MISSING == "—"
+    assert percent(None) == days(None) == MISSING
+    assert html_percent(None) == html_days(None) == MISSING

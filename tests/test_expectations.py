@@ -1,27 +1,45 @@
-"""The expect: block of a scenario against a run's summary (what `drawdown check` prints)."""
+"""The expect: block of a scenario against a run's score (what `drawdown check` prints)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from sim.answers.expectations import check_expectations
+from sim.answers.score import (
+    CompletionDates,
+    Interval,
+    LatenessDrivers,
+    MilestoneScore,
+    Percentiles,
+    Provenance,
+    Score,
+    SensitiveOut,
+    Verdict,
+)
 from sim.scenario.contract import Expect
 
-
-def summary(**changes: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "p_on_time": 0.9,
-        "verdict": "on track",
-        "replications": 200,
-        "unfinished": 10,
-        "completion": {"p10": "2024-07-01T00:00", "p50": "2024-07-10T12:00", "p90": None},
-        "milestones": [{"name": "half out", "p_met": 0.75}],
-    }
-    return base | changes
+# What the checks read: P(on time), verdict, completion, unfinished, milestones.
+SCORE = Score(
+    scenario="checked", replications=200, seed=1, deadline=dt.date(2024, 7, 14),
+    verdict=Verdict.ON_TRACK, p_on_time=0.9, p_on_time_ci95=Interval(0.85, 0.94),
+    completion=CompletionDates(
+        p10=dt.datetime(2024, 7, 1), p50=dt.datetime(2024, 7, 10, 12), p90=None,
+        mean=None, min=dt.datetime(2024, 6, 20), max=None,
+    ),
+    slack_days=Percentiles(p10=13.0, p50=3.5, p90=None),
+    sensitive_out=SensitiveOut(p50=None, p90=None), unfinished=10,
+    unfinished_reasons={"horizon reached": 10},
+    milestones=(MilestoneScore("half out", dt.date(2024, 7, 1), 0.5, None, 0.75),),
+    lateness_drivers=LatenessDrivers("late replications", 20, (), 0.0),
+    counters={}, percentile_method="inverted_cdf",
+    provenance=Provenance("checked", "0" * 16, None, 1, 200, "0", 1, 200, 0.0),
+)  # fmt: skip
 
 
 def outcomes(expect: dict[str, Any], **changes: Any) -> list[tuple[str, bool, str]]:
-    checked = check_expectations(Expect.model_validate(expect), summary(**changes))
+    checked = check_expectations(Expect.model_validate(expect), replace(SCORE, **changes))
     return [(o.name, o.held, o.actual) for o in checked]
 
 

@@ -90,16 +90,16 @@ def test_report_of_one_run_puts_the_verdict_first_and_embeds_every_figure(
     text = render_report(runs[0])
     page = _parse(text)
     body = " ".join(page.text)
-    summary = runs[0].summary
-    assert summary["verdict"] in body
-    assert f"{100 * summary['p_on_time']:.1f} %" in body
+    score = runs[0].score
+    assert score.verdict in body
+    assert f"{100 * score.p_on_time:.1f} %" in body
     assert "P(on time)" in body
     assert len(page.figures) == RUN_FIGURES
     assert len(page.images) == RUN_FIGURES
     assert all(str(image["src"]).startswith("data:image/png;base64,") for image in page.images)
     assert all(image["alt"] for image in page.images)
     assert "Provenance" in body
-    assert summary["provenance"]["digest"] in body
+    assert score.provenance.digest in body
     assert "schema_version: 1" in body  # the scenario as run
     assert "Lateness drivers" in body
     _no_external_resources(text, page)

@@ -106,7 +106,7 @@ def test_completion_distribution_marks_the_deadline_and_writes_p_on_time(
 
 
 def test_sortie_timeline_has_a_row_per_tail_and_the_ramp(result: RunResult) -> None:
-    replication = sim.simulate(result.scenario, 0, seed=result.summary["seed"], trace=True)
+    replication = sim.simulate(result.scenario, 0, seed=result.score.seed, trace=True)
     ax = plots.sortie_timeline(result, replication)
     rows = [label.get_text() for label in ax.get_yticklabels()]
     assert rows[:3] == ["C-17A #1", "C-17A #2", "C-17A #3"]
@@ -116,7 +116,7 @@ def test_sortie_timeline_has_a_row_per_tail_and_the_ramp(result: RunResult) -> N
 
 
 def test_sortie_timeline_zooms_on_a_window(result: RunResult) -> None:
-    replication = sim.simulate(result.scenario, 0, seed=result.summary["seed"], trace=True)
+    replication = sim.simulate(result.scenario, 0, seed=result.score.seed, trace=True)
     start = dt.datetime(2024, 6, 1)
     window = (start, start + dt.timedelta(days=3))
     ax = plots.sortie_timeline(result, replication, Figure().add_subplot(), window=window)
@@ -132,7 +132,7 @@ def test_sortie_timeline_needs_a_trace(result: RunResult) -> None:
 def test_timeline_accounts_for_every_hour_the_counters_count(result: RunResult) -> None:
     scenario = result.scenario
     for index in range(4):
-        replication = sim.simulate(scenario, index, seed=result.summary["seed"], trace=True)
+        replication = sim.simulate(scenario, index, seed=result.score.seed, trace=True)
         timeline = timeline_of(scenario, replication)
         counters = replication.counters
         assert {segment.state for segment in timeline.segments} <= set(STATES)

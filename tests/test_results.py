@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import pytest
 from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
+from sim.answers.score import Verdict
 from sim.outputs import write_atomic
 from sim.replication.outcome import COUNTER_NAMES
 
@@ -22,8 +24,8 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> sim.RunResult:
     return sim.run(write(folder, "random.yaml", RANDOM), replications=12)
 
 
-def test_summary_has_every_key_of_the_contract(result: sim.RunResult) -> None:
-    summary = result.summary
+def test_json_has_every_key_of_the_contract(result: sim.RunResult) -> None:
+    summary = result.to_dict()
     for key in ("scenario", "replications", "seed", "deadline", "p_on_time", "p_on_time_ci95",
                 "completion", "slack_days", "sensitive_out", "unfinished", "milestones",
                 "verdict", "counters", "lateness_drivers", "provenance"):  # fmt: skip
@@ -32,14 +34,33 @@ def test_summary_has_every_key_of_the_contract(result: sim.RunResult) -> None:
     assert set(summary["counters"]) == set(COUNTER_NAMES)
 
 
+def test_score_is_typed_and_at_full_precision(result: sim.RunResult) -> None:
+    score = result.score
+    # P(on time) is a share of 12 replications, exactly; the JSON rounds it to 4 decimals.
+    assert score.p_on_time * 12 == pytest.approx(round(score.p_on_time * 12), abs=1e-12)
+    assert result.to_dict()["p_on_time"] == round(score.p_on_time, 4)
+    assert isinstance(score.verdict, Verdict)
+    assert score.verdict in ("on track", "at risk", "late")
+    low, high = score.p_on_time_ci95
+    assert 0 <= low <= score.p_on_time <= high <= 1
+    # Instants are naive local date-times; the JSON writes them to the minute.
+    p50 = score.completion.p50
+    assert p50 is not None
+    assert p50.tzinfo is None
+    assert result.to_dict()["completion"]["p50"] == p50.strftime("%Y-%m-%dT%H:%M")
+    assert list(score.counters) == list(COUNTER_NAMES)
+
+
 def test_result_is_immutable(result: sim.RunResult) -> None:
-    summary = result.summary
+    summary = result.to_dict()
     summary["p_on_time"] = -1
     summary["provenance"]["seed"] = -1
-    assert result.summary["p_on_time"] != -1
-    assert result.provenance["seed"] == 3
-    with pytest.raises(AttributeError):
+    assert result.to_dict()["p_on_time"] != -1
+    assert result.provenance.seed == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.scenario = None  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.score.p_on_time = 0.0  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):
         result.completion_hours[0] = 0.0
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
+from sim.answers.score import Interval, Score
 from sim.cli.options import split_values
 from sim.montecarlo.engine import ReplicationError
 from sim.montecarlo.records import Layout, ReplicationTable
@@ -19,12 +22,10 @@ from sim.replication.drawdown import simulate
 from sim.scenario.reading import load_scenario
 
 
-def comparable(summary: dict[str, Any]) -> dict[str, Any]:
-    """A summary without what legitimately differs between equal runs (time, workers)."""
-    provenance = summary["provenance"]
-    for key in ("wall_seconds", "jobs", "chunk_size"):
-        provenance.pop(key)
-    return summary
+def comparable(score: Score) -> Score:
+    """A score without what legitimately differs between equal runs (time, workers)."""
+    provenance = replace(score.provenance, wall_seconds=0.0, jobs=0, chunk_size=0)
+    return replace(score, provenance=provenance)
 
 
 @pytest.fixture
@@ -34,14 +35,14 @@ def random_yaml(tmp_path: Path) -> Path:
 
 def test_deterministic_scenario_completes_when_computed_by_hand(tmp_path: Path) -> None:
     result = sim.run(write(tmp_path, "deterministic.yaml", DETERMINISTIC))
-    summary = result.summary
-    assert summary["replications"] == 3
-    assert summary["p_on_time"] == 1.0
-    assert set(summary["completion"].values()) == {"2024-06-01T22:00"}
+    score = result.score
+    assert score.replications == 3
+    assert score.p_on_time == 1.0
+    assert set(astuple(score.completion)) == {dt.datetime(2024, 6, 1, 22, 0)}
     # Deadline end 2024-06-04T00:00 minus 22:00 on 1 June = 2 days 2 hours.
-    assert summary["slack_days"]["p50"] == pytest.approx(2 + 2 / 24, abs=1e-3)
-    assert summary["milestones"][0]["p_met"] == 1.0
-    assert summary["counters"]["sorties"] == 2.0
+    assert score.slack_days.p50 == pytest.approx(2 + 2 / 24, abs=1e-9)
+    assert score.milestones[0].p_met == 1.0
+    assert score.counters["sorties"] == 2.0
     # Burndown: everything out before the end of day 1.
     assert result.people_remaining[:, 0].tolist() == [0, 0, 0]
     assert result.day_ends[0].isoformat() == "2024-06-02T00:00:00"
@@ -50,8 +51,8 @@ def test_deterministic_scenario_completes_when_computed_by_hand(tmp_path: Path) 
 def test_same_seed_gives_identical_json(random_yaml: Path) -> None:
     first = sim.run(random_yaml, replications=20)
     second = sim.run(random_yaml, replications=20)
-    assert comparable(first.summary) == comparable(second.summary)
-    assert sim.run(random_yaml, replications=20, seed=4).summary != first.summary
+    assert comparable(first.score) == comparable(second.score)
+    assert sim.run(random_yaml, replications=20, seed=4).score != first.score
 
 
 def test_numbers_do_not_depend_on_workers_or_chunks(random_yaml: Path) -> None:
@@ -59,9 +60,9 @@ def test_numbers_do_not_depend_on_workers_or_chunks(random_yaml: Path) -> None:
     pooled = sim.run(random_yaml, replications=24, jobs=2, chunk_size=5)
     with ThreadPoolExecutor(max_workers=3) as executor:
         threaded = sim.run(random_yaml, replications=24, executor=executor, chunk_size=1)
-    expected = comparable(alone.summary)
-    assert comparable(pooled.summary) == expected
-    assert comparable(threaded.summary) == expected
+    expected = comparable(alone.score)
+    assert comparable(pooled.score) == expected
+    assert comparable(threaded.score) == expected
     np.testing.assert_array_equal(alone.completion_hours, pooled.completion_hours)
     np.testing.assert_array_equal(alone.cargo_kg_remaining, threaded.cargo_kg_remaining)
     assert pooled.table.index.tolist() == list(range(24))
@@ -97,31 +98,33 @@ def test_until_precision_adds_replications_until_the_interval_is_narrow(
     random_yaml: Path,
 ) -> None:
     result = sim.run(random_yaml, replications=10, until_precision=0.1, max_replications=400)
-    precision = result.summary["precision"]
-    assert precision["reached"]
-    assert precision["half_width"] <= 0.1
-    assert precision["replications_needed"] == result.replications > 10
-    assert precision["batches"] >= 2
+    precision = result.score.precision
+    assert precision is not None
+    assert precision.reached
+    assert precision.half_width <= 0.1
+    assert precision.replications_needed == result.replications > 10
+    assert precision.batches >= 2
     # The same replication indices as a plain run of that size.
     plain = sim.run(random_yaml, replications=result.replications)
-    assert plain.summary["p_on_time"] == result.summary["p_on_time"]
+    assert plain.p_on_time == result.p_on_time
 
 
 def test_until_precision_stops_at_the_cap(random_yaml: Path) -> None:
     result = sim.run(random_yaml, replications=10, until_precision=0.001, max_replications=30)
     assert result.replications == 30
-    assert not result.summary["precision"]["reached"]
+    assert result.score.precision is not None
+    assert not result.score.precision.reached
 
 
 def test_provenance_names_what_ran(random_yaml: Path) -> None:
     provenance = sim.run(random_yaml, replications=5, seed=11).provenance
-    assert provenance["scenario"] == "random"
-    assert provenance["source"] == str(random_yaml)
-    assert provenance["seed"] == 11
-    assert provenance["replications"] == 5
-    assert len(provenance["digest"]) == 64
-    assert provenance["version"]
-    assert provenance["wall_seconds"] >= 0
+    assert provenance.scenario == "random"
+    assert provenance.source == str(random_yaml)
+    assert provenance.seed == 11
+    assert provenance.replications == 5
+    assert len(provenance.digest) == 64
+    assert provenance.version
+    assert provenance.wall_seconds >= 0
 
 
 def test_records_stay_small(random_yaml: Path) -> None:
@@ -165,19 +168,23 @@ def test_compare_uses_common_random_numbers(random_yaml: Path, tmp_path: Path) -
     more = write(tmp_path, "more.yaml", RANDOM.replace("tails: 1", "tails: 3").replace(
         "name: random", "name: more"))  # fmt: skip
     comparison = sim.compare([random_yaml, random_yaml, more], replications=20)
-    summary = comparison.summary
-    assert summary["baseline"] == "random"
-    same = summary["differences"][1]
+    score = comparison.score
+    assert score.baseline == "random"
+    same = score.differences[1]
     # The same scenario against itself: every pair agrees; Tango's interval keeps the
     # width 20 pairs allow, ±z²/(n + z²) = ±3.841459/23.841459 = ±0.1611.
-    assert same["p_on_time"] == {
-        "difference": 0.0, "ci95": [-0.1611, 0.1611], "only_baseline_on_time": 0,
-        "only_other_on_time": 0, "method": "Tango's score interval for paired proportions",
-    }  # fmt: skip
-    assert same["completion_p50"]["difference_days"] == 0.0
-    assert same["completion_p50"]["ci95_days"] == [0.0, 0.0]
-    assert summary["ranking"][0]["scenario"] == "more"  # three tails beat one
-    assert summary["differences"][2]["completion_p50"]["difference_days"] < 0
+    assert same.p_on_time.difference == 0.0
+    assert same.p_on_time.ci95.low == pytest.approx(-0.1611, abs=5e-5)
+    assert same.p_on_time.ci95.high == pytest.approx(0.1611, abs=5e-5)
+    assert (same.p_on_time.only_baseline_on_time, same.p_on_time.only_other_on_time) == (0, 0)
+    assert same.p_on_time.method == "Tango's score interval for paired proportions"
+    assert same.completion_p50.difference_days == 0.0
+    assert same.completion_p50.ci95_days == Interval(0.0, 0.0)
+    assert score.ranking[0].score.scenario == "more"  # three tails beat one
+    assert score.ranking[0].score is comparison.results[2].score
+    median_difference = score.differences[2].completion_p50.difference_days
+    assert median_difference is not None
+    assert median_difference < 0
 
 
 def test_sweep_runs_the_full_factorial(random_yaml: Path) -> None:
@@ -189,7 +196,8 @@ def test_sweep_runs_the_full_factorial(random_yaml: Path) -> None:
         },
         replications=4,
     )
-    combinations = [(row["airlift.tails"], row["clearance.lead_days"]) for row in result.rows]
+    combinations = [(row.value("airlift.tails"), row.value("clearance.lead_days"))
+                    for row in result.rows]  # fmt: skip
     assert combinations == [
         ("1", "1"), ("1", "{dist: uniform, low: 1, high: 2}"),
         ("2", "1"), ("2", "{dist: uniform, low: 1, high: 2}"),

@@ -96,18 +96,18 @@ def test_every_scenario_meets_its_expectations(capsys: pytest.CaptureFixture[str
 
 def _golden_summary(name: str) -> dict[str, Any]:
     result = run(ROOT / "scenarios" / f"{name}.yaml", replications=GOLDEN_REPLICATIONS)
-    summary = result.summary
+    score = result.score
     completion = result.completion_hours
     finished = completion[np.isfinite(completion)]
     p10, p50, p90 = (float(v) for v in np.percentile(finished, [10, 50, 90]))
     counters = result.counters
     return {
         "scenario": name,
-        "seed": summary["seed"],
-        "replications": summary["replications"],
-        "p_on_time": summary["p_on_time"],
+        "seed": score.seed,
+        "replications": score.replications,
+        "p_on_time": score.p_on_time,
         "completion_hours": {"p10": p10, "p50": p50, "p90": p90},
-        "milestones": {m["name"]: m["p_met"] for m in summary["milestones"]},
+        "milestones": {m.name: m.p_met for m in score.milestones},
         "counters": {
             name: {
                 "mean": float(np.mean(counters[name])),

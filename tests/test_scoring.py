@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 import pytest
 from scoring_helpers import everything_at, result, table_of
 
-from sim.answers.scoring import lateness_drivers, percentile, summarize, verdict, wilson_interval
+from sim.answers.score import DriverHours, Interval, Percentiles, Provenance, SensitiveOut, Verdict
+from sim.answers.scoring import lateness_drivers, percentile, score, verdict, wilson_interval
+
+# Where a run came from does not enter its numbers: a placeholder will do.
+PROVENANCE = Provenance(
+    scenario="scoring", digest="0" * 16, source=None, seed=7, replications=4, version="0",
+    jobs=1, chunk_size=4, wall_seconds=0.0,
+)  # fmt: skip
 
 
 def test_wilson_interval_matches_hand_computation() -> None:
@@ -39,6 +47,7 @@ def test_wilson_interval_edge_cases() -> None:
 )  # fmt: skip
 def test_verdict_thresholds(p: float, expected: str) -> None:
     assert verdict(p) == expected
+    assert verdict(p) is Verdict(expected)
 
 
 def test_percentiles_are_real_values_and_unfinished_is_infinite() -> None:
@@ -60,26 +69,32 @@ def test_summary_with_late_and_unfinished_replications() -> None:
                clearance_wait_hours=50.0, commercial_seats_lost=4),
     ]  # fmt: skip
     table, layout, scenario = table_of(results)
-    summary = summarize(table, scenario, layout, seed=7)
+    scored = score(table, scenario, layout, seed=7, provenance=PROVENANCE)
 
-    assert summary["p_on_time"] == 0.5
-    assert summary["verdict"] == "at risk"
-    assert summary["unfinished"] == 1
-    assert summary["unfinished_reasons"] == {"horizon reached": 1}
+    assert scored.p_on_time == 0.5
+    # Wilson interval of 2 of 4: centre = (0.5 + z²/8) / (1 + z²/4) = 0.980182 / 1.960365 = 0.5.
+    assert scored.p_on_time_ci95.low + scored.p_on_time_ci95.high == pytest.approx(1.0)
+    assert scored.verdict is Verdict.AT_RISK
+    assert scored.unfinished == 1
+    assert scored.unfinished_reasons == {"horizon reached": 1}
     # Sorted completions: 20, 40, 60, inf → P10 = 20 h, P50 = 40 h (2nd of 4), P90 = inf.
-    assert summary["completion"] == {
-        "p10": "2024-06-01T20:00",
-        "p50": "2024-06-02T16:00",
-        "p90": None,
-        "mean": None,
-        "min": "2024-06-01T20:00",
-        "max": None,
-    }
-    # Slack: (48 − 20) / 24 = 1.167 d, (48 − 40) / 24 = 0.333 d, P90 unfinished.
-    assert summary["slack_days"] == {"p10": 1.167, "p50": 0.333, "p90": None}
+    # The start is 2024-06-01T00:00 local time: 20 h is 20:00, 40 h is 16:00 the next day.
+    completion = scored.completion
+    assert completion.p10 == completion.min == dt.datetime(2024, 6, 1, 20, 0)
+    assert completion.p50 == dt.datetime(2024, 6, 2, 16, 0)
+    assert completion.p90 is completion.mean is completion.max is None
+    # Slack: (48 − 20) / 24 = 7/6 d, (48 − 40) / 24 = 1/3 d, P90 unfinished: full precision.
+    assert scored.slack_days == Percentiles(p10=7 / 6, p50=1 / 3, p90=None)
     # Sensitive cargo left at 20, 40, 60 and never: P50 = 40 h, P90 = never.
-    assert summary["sensitive_out"] == {"p50": "2024-06-02T16:00", "p90": None}
-    assert summary["counters"]["clearance_wait_hours"] == pytest.approx(64 / 4)
+    assert scored.sensitive_out == SensitiveOut(p50=dt.datetime(2024, 6, 2, 16, 0), p90=None)
+    assert scored.counters["clearance_wait_hours"] == pytest.approx(64 / 4)
+    assert scored.provenance is PROVENANCE
+    assert scored.precision is None
+
+
+def test_interval_unpacks_low_then_high() -> None:
+    low, high = Interval(0.25, 0.75)
+    assert (low, high) == (0.25, 0.75)
 
 
 def test_milestone_fractions() -> None:
@@ -95,8 +110,8 @@ def test_milestone_fractions() -> None:
     table, layout, scenario = table_of(results)
     assert table.milestones_met.tolist() == [[True, False], [False, True], [False, False],
                                              [True, True]]  # fmt: skip
-    milestones = summarize(table, scenario, layout, seed=7)["milestones"]
-    assert [(m["name"], m["p_met"]) for m in milestones] == [
+    milestones = score(table, scenario, layout, seed=7, provenance=PROVENANCE).milestones
+    assert [(m.name, m.p_met) for m in milestones] == [
         ("half the people", 0.5),
         ("most cargo", 0.5),
     ]
@@ -121,19 +136,19 @@ def test_lateness_drivers_average_over_late_replications() -> None:
     ]  # fmt: skip
     table, _, scenario = table_of(results)
     drivers = lateness_drivers(table, scenario)
-    assert drivers["basis"] == "late replications"
-    assert drivers["replications"] == 2
-    top = drivers["drivers"][:2]
+    assert drivers.basis == "late replications"
+    assert drivers.replications == 2
+    top = drivers.drivers[:2]
     # Over replications 1 and 2: clearance (30 + 10) / 2 = 20 h, weather (10 + 30) / 2 = 20 h;
     # a tie keeps the contract order (clearance first). Shares 20 / 40 each.
-    assert [(d["driver"], d["mean_hours"], d["share"]) for d in top] == [
+    assert [(d.driver, d.mean_hours, d.share) for d in top] == [
         ("clearance_wait_hours", 20.0, 0.5),
         ("weather_wait_hours", 20.0, 0.5),
     ]
     # Against the on-time replication 0 (clearance 100 h, weather 0 h): clearance
     # 20 − 100 = −80 h, weather 20 − 0 = +20 h: the weather made them late.
-    assert [d["excess_hours"] for d in top] == [-80.0, 20.0]
-    assert drivers["commercial_seats_lost_mean"] == 3.0
+    assert [d.excess_hours for d in top] == [-80.0, 20.0]
+    assert drivers.commercial_seats_lost_mean == 3.0
 
 
 def test_lateness_drivers_use_the_slowest_tenth_when_nothing_is_late() -> None:
@@ -141,10 +156,10 @@ def test_lateness_drivers_use_the_slowest_tenth_when_nothing_is_late() -> None:
     table, _, scenario = table_of(results)
     drivers = lateness_drivers(table, scenario)
     # ceil(11 / 10) = 2 slowest: replications 9 and 10 → parking (9 + 10) / 2 = 9.5 h.
-    assert drivers["basis"] == "slowest tenth"
-    assert drivers["replications"] == 2
+    assert drivers.basis == "slowest tenth"
+    assert drivers.replications == 2
     # The other nine wait 0..8 h for parking, 4 h on average: excess 9.5 − 4 = 5.5 h.
-    assert drivers["drivers"][0] == {
-        "driver": "parking_wait_hours", "name": "parking (MOG)", "mean_hours": 9.5, "share": 1.0,
-        "excess_hours": 5.5,
-    }  # fmt: skip
+    assert drivers.drivers[0] == DriverHours(
+        driver="parking_wait_hours", name="parking (MOG)", mean_hours=9.5, share=1.0,
+        excess_hours=5.5,
+    )  # fmt: skip

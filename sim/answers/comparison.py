@@ -22,11 +22,18 @@ completion (earlier first; unfinished last), then by their order on the command 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from sim.answers.results import Comparison, RunResult
+from sim.answers.score import (
+    ComparisonScore,
+    Difference,
+    Interval,
+    MedianDifference,
+    ProportionDifference,
+    Ranked,
+)
 from sim.answers.scoring import PERCENTILE_METHOD, Z95
 
 
@@ -88,7 +95,7 @@ def tango_interval(
 
 def paired_proportion_difference(
     baseline: np.ndarray, other: np.ndarray, z: float = Z95
-) -> dict[str, Any]:
+) -> ProportionDifference:
     """Difference in P(on time), other − baseline, over paired replications.
 
     The interval is Tango's score interval for paired proportions
@@ -102,24 +109,24 @@ def paired_proportion_difference(
     n = int(baseline.size)
     mean = (only_other - only_baseline) / n if n else 0.0
     lower, upper = tango_interval(only_other, only_baseline, n, z)
-    return {
-        "difference": round(mean, 4),
-        "ci95": [round(lower, 4), round(upper, 4)],
-        "only_baseline_on_time": only_baseline,
-        "only_other_on_time": only_other,
-        "method": "Tango's score interval for paired proportions",
-    }
+    return ProportionDifference(
+        difference=mean,
+        ci95=Interval(lower, upper),
+        only_baseline_on_time=only_baseline,
+        only_other_on_time=only_other,
+        method="Tango's score interval for paired proportions",
+    )
 
 
 def bootstrap_median_difference(
     baseline_hours: np.ndarray, other_hours: np.ndarray, *, seed: int, resamples: int = 2000
-) -> dict[str, Any]:
+) -> MedianDifference:
     """Difference of median completion (other − baseline) in days, with a bootstrap interval.
 
     Replication pairs are resampled together (so the pairing of common random
     numbers is kept), with a fixed seed so the interval is reproducible; the
     interval is the 2.5 and 97.5 percentiles of the resampled differences. A
-    median that is unfinished (+inf) makes the difference undefined (``null``).
+    median that is unfinished (+inf) makes the difference undefined (``None``).
     """
     n = baseline_hours.size
 
@@ -130,7 +137,7 @@ def bootstrap_median_difference(
             return np.asarray((b - a) / 24.0)
 
     if n == 0:
-        return {"difference_days": None, "ci95_days": [None, None], "method": "bootstrap"}
+        return MedianDifference(difference_days=None, ci95_days=None, method="bootstrap")
     point = float(medians(np.arange(n)))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**32 - 1,)))
     draws: list[np.ndarray] = []
@@ -142,65 +149,45 @@ def bootstrap_median_difference(
         remaining -= size
     resampled = np.concatenate(draws)
     finite = resampled[np.isfinite(resampled)]
-    if finite.size < resampled.size or not math.isfinite(point):
-        interval: list[float | None] = [None, None]
-    else:
-        interval = [
-            round(float(np.percentile(finite, 2.5)), 3),
-            round(float(np.percentile(finite, 97.5)), 3),
-        ]
-    return {
-        "difference_days": round(point, 3) if math.isfinite(point) else None,
-        "ci95_days": interval,
-        "method": f"bootstrap over replication pairs ({resamples} resamples, fixed seed)",
-    }
+    interval = None
+    if finite.size == resampled.size and math.isfinite(point):
+        interval = Interval(float(np.percentile(finite, 2.5)), float(np.percentile(finite, 97.5)))
+    return MedianDifference(
+        difference_days=point if math.isfinite(point) else None,
+        ci95_days=interval,
+        method=f"bootstrap over replication pairs ({resamples} resamples, fixed seed)",
+    )
 
 
 def build_comparison(results: tuple[RunResult, ...], *, seed: int) -> Comparison:
     """Rank runs (made with the same seed and replications) and compare each with the first."""
     baseline = results[0]
-    differences: list[dict[str, Any]] = []
-    for result in results:
-        differences.append(
-            {
-                "scenario": result.scenario.name,
-                "p_on_time": paired_proportion_difference(baseline.on_time, result.on_time),
-                "completion_p50": bootstrap_median_difference(
-                    baseline.completion_hours, result.completion_hours, seed=seed
-                ),
-            }
+    differences = tuple(
+        Difference(
+            scenario=result.scenario.name,
+            p_on_time=paired_proportion_difference(baseline.on_time, result.on_time),
+            completion_p50=bootstrap_median_difference(
+                baseline.completion_hours, result.completion_hours, seed=seed
+            ),
         )
+        for result in results
+    )
 
     def sort_key(position: int) -> tuple[float, float, int]:
         result = results[position]
         median = float(np.percentile(result.completion_hours, 50, method=PERCENTILE_METHOD))
         return (-result.p_on_time, median if math.isfinite(median) else math.inf, position)
 
-    ranking = []
-    for rank, position in enumerate(sorted(range(len(results)), key=sort_key), start=1):
-        summary = results[position].summary
-        difference = differences[position]
-        ranking.append(
-            {
-                "rank": rank,
-                "scenario": summary["scenario"],
-                "verdict": summary["verdict"],
-                "p_on_time": summary["p_on_time"],
-                "p_on_time_ci95": summary["p_on_time_ci95"],
-                "completion_p50": summary["completion"]["p50"],
-                "completion_p90": summary["completion"]["p90"],
-                "p_on_time_difference": difference["p_on_time"]["difference"],
-                "p_on_time_difference_ci95": difference["p_on_time"]["ci95"],
-                "completion_p50_difference_days": difference["completion_p50"]["difference_days"],
-                "completion_p50_difference_ci95_days": difference["completion_p50"]["ci95_days"],
-            }
-        )
-    summary = {
-        "baseline": baseline.scenario.name,
-        "seed": seed,
-        "replications": baseline.replications,
-        "ranking": ranking,
-        "differences": differences,
-        "runs": [result.summary for result in results],
-    }
-    return Comparison(results=results, _summary=summary)
+    ranking = tuple(
+        Ranked(rank=rank, score=results[position].score, difference=differences[position])
+        for rank, position in enumerate(sorted(range(len(results)), key=sort_key), start=1)
+    )
+    score = ComparisonScore(
+        baseline=baseline.scenario.name,
+        seed=seed,
+        replications=baseline.replications,
+        ranking=ranking,
+        differences=differences,
+        runs=tuple(result.score for result in results),
+    )
+    return Comparison(results=results, score=score)

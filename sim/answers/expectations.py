@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sim.answers.score import Score
+from sim.render.formats import when
 from sim.scenario.contract import Bounds, DateWindow, Expect
 
 if TYPE_CHECKING:
@@ -53,38 +55,38 @@ def _bounds(name: str, bounds: Bounds, value: float) -> ExpectationOutcome:
     return ExpectationOutcome(name, held, " and ".join(parts) or "anything", _fraction(value))
 
 
-def _window(name: str, window: DateWindow, value: str | None) -> ExpectationOutcome:
-    moment = dt.datetime.fromisoformat(value) if value is not None else None
+def _window(name: str, window: DateWindow, moment: dt.datetime | None) -> ExpectationOutcome:
     parts, held = [], True
     if window.after is not None:
-        parts.append(f"on or after {window.after.isoformat(timespec='minutes')}")
+        parts.append(f"on or after {when(window.after, 'iso')}")
         held &= moment is None or moment >= window.after
     if window.before is not None:
-        parts.append(f"before {window.before.isoformat(timespec='minutes')}")
+        parts.append(f"before {when(window.before, 'iso')}")
         held &= moment is not None and moment < window.before
-    actual = value if value is not None else "unfinished"
+    actual = when(moment, "iso")
     return ExpectationOutcome(name, held, " and ".join(parts) or "anything", actual)
 
 
-def check_expectations(expect: Expect, summary: dict[str, Any]) -> list[ExpectationOutcome]:
-    """Every expectation of ``expect`` against a run's summary, in the block's order."""
+def check_expectations(expect: Expect, score: Score) -> list[ExpectationOutcome]:
+    """Every expectation of ``expect`` against a run's score, in the block's order."""
     outcomes: list[ExpectationOutcome] = []
     if expect.p_on_time is not None:
-        outcomes.append(_bounds("p_on_time", expect.p_on_time, summary["p_on_time"]))
-    for q in ("p10", "p50", "p90"):
+        outcomes.append(_bounds("p_on_time", expect.p_on_time, score.p_on_time))
+    completion = {"p10": score.completion.p10, "p50": score.completion.p50}
+    completion["p90"] = score.completion.p90
+    for q, moment in completion.items():
         window = getattr(expect, f"completion_{q}")
         if window is not None:
-            outcomes.append(_window(f"completion_{q}", window, summary["completion"][q]))
+            outcomes.append(_window(f"completion_{q}", window, moment))
     if expect.verdict is not None:
+        verdict = score.verdict.value
         outcomes.append(
-            ExpectationOutcome(
-                "verdict", summary["verdict"] == expect.verdict, expect.verdict, summary["verdict"]
-            )
+            ExpectationOutcome("verdict", verdict == expect.verdict, expect.verdict, verdict)
         )
     if expect.unfinished is not None:
-        fraction = summary["unfinished"] / summary["replications"]
+        fraction = score.unfinished / score.replications
         outcomes.append(_bounds("unfinished", expect.unfinished, fraction))
-    met = {milestone["name"]: milestone["p_met"] for milestone in summary["milestones"]}
+    met = {milestone.name: milestone.p_met for milestone in score.milestones}
     for name, bounds in (expect.milestones or {}).items():
         if name not in met:
             known = ", ".join(sorted(met)) or "none"
@@ -122,20 +124,19 @@ def interval_end(result: RunResult, hours: float) -> str:
         return "unbounded"
     if hours == math.inf:
         return "unfinished"
-    return result.scenario.moment(hours).isoformat(timespec="minutes")
+    return when(result.scenario.moment(hours), "iso")
 
 
 def _interval_of(name: str, result: RunResult) -> str:
-    summary = result.summary
     n = result.replications
     if name in ("p_on_time", "verdict"):
-        low, high = summary["p_on_time_ci95"]
+        low, high = result.score.p_on_time_ci95
         of = " of P(on time)" if name == "verdict" else ""
         return f"{_fraction(low)}–{_fraction(high)}{of}"
     if name.startswith("completion_p"):
         return _completion(result, int(name.removeprefix("completion_p")))
     if name == "unfinished":
-        return _proportion(int(summary["unfinished"]), n)
+        return _proportion(result.score.unfinished, n)
     milestones = [milestone.name for milestone in result.layout.milestones]
     milestone = name.removeprefix("milestone ")
     if milestone in milestones:
@@ -148,5 +149,5 @@ def check_run(expect: Expect, result: RunResult) -> list[ExpectationOutcome]:
     """:func:`check_expectations` on ``result``, each outcome with its value's 95 % interval."""
     return [
         replace(outcome, interval=_interval_of(outcome.name, result))
-        for outcome in check_expectations(expect, result.summary)
+        for outcome in check_expectations(expect, result.score)
     ]

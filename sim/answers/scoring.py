@@ -1,5 +1,9 @@
 """Scoring a Monte Carlo run against the deadline: the numbers a planner reads.
 
+:func:`score` gives a :class:`~sim.answers.score.Score` at full precision
+(instants as naive local Niamey date-times); the JSON of the contract is one
+rendering of it (:mod:`sim.render.data`), which rounds.
+
 Everything here is a pure function of the per-replication records
 (:class:`~sim.montecarlo.records.ReplicationTable`) and the scenario, so the same records
 always give the same score, whatever the number of workers that produced them.
@@ -11,9 +15,9 @@ the next day). An unfinished replication (not done within the horizon) is late.
 unfinished replications counted as +infinity: P90 is the earliest completion
 time by which at least 90 % of replications were complete. It is therefore always
 the completion time of a real replication (no interpolation between two runs,
-which would invent a date no replication produced), and it is ``null`` when that
-replication is unfinished. With 10 replications P10 is the fastest, P50 the 5th
-and P90 the 9th; the mean and the maximum are ``null`` when any replication is
+which would invent a date no replication produced), and it is ``None`` (JSON ``null``) when
+that replication is unfinished. With 10 replications P10 is the fastest, P50 the 5th
+and P90 the 9th; the mean and the maximum are ``None`` when any replication is
 unfinished.
 
 **Slack** at a percentile is the deadline end minus the completion at that
@@ -36,12 +40,26 @@ airliners are reported beside them in seats, not hours.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 
+from sim.answers.score import (
+    CompletionDates,
+    DriverHours,
+    Interval,
+    LatenessDrivers,
+    MilestoneScore,
+    Percentiles,
+    Precision,
+    Provenance,
+    Score,
+    SensitiveOut,
+    Verdict,
+)
 from sim.montecarlo.records import Layout, ReplicationTable
 from sim.replication.outcome import COUNTER_NAMES, LATENESS_DRIVERS
 from sim.scenario.contract import Scenario
@@ -75,13 +93,13 @@ def wilson_half_width(successes: int, trials: int) -> float:
     return (high - low) / 2
 
 
-def verdict(p_on_time: float) -> str:
+def verdict(p_on_time: float) -> Verdict:
     """``on track`` (≥ 0.9), ``at risk`` (≥ 0.5) or ``late``."""
     if p_on_time >= ON_TRACK:
-        return "on track"
+        return Verdict.ON_TRACK
     if p_on_time >= AT_RISK:
-        return "at risk"
-    return "late"
+        return Verdict.AT_RISK
+    return Verdict.LATE
 
 
 def percentile(values: np.ndarray, q: float) -> float:
@@ -98,31 +116,35 @@ def on_time(table: ReplicationTable, scenario: Scenario) -> np.ndarray:
     return np.asarray(table.completion_hours < deadline_hours)
 
 
-def _moment(scenario: Scenario, hours: float) -> str | None:
-    if not math.isfinite(hours):
-        return None
-    return scenario.moment(hours).isoformat(timespec="minutes")
+def _moment(scenario: Scenario, hours: float) -> dt.datetime | None:
+    return scenario.moment(hours) if math.isfinite(hours) else None
 
 
-def _round(value: float, digits: int = 4) -> float | None:
-    return round(value, digits) if math.isfinite(value) else None
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
-def completion_summary(table: ReplicationTable, scenario: Scenario) -> dict[str, str | None]:
+def completion_dates(table: ReplicationTable, scenario: Scenario) -> CompletionDates:
     hours = table.completion_hours
-    summary = {f"p{q}": _moment(scenario, percentile(hours, q)) for q in (10, 50, 90)}
-    summary["mean"] = _moment(scenario, float(np.mean(hours)) if len(table) else math.nan)
-    summary["min"] = _moment(scenario, float(np.min(hours)) if len(table) else math.nan)
-    summary["max"] = _moment(scenario, float(np.max(hours)) if len(table) else math.nan)
-    return summary
+    p10, p50, p90 = (_moment(scenario, percentile(hours, q)) for q in (10, 50, 90))
+    empty = len(table) == 0
+    return CompletionDates(
+        p10=p10,
+        p50=p50,
+        p90=p90,
+        mean=None if empty else _moment(scenario, float(np.mean(hours))),
+        min=None if empty else _moment(scenario, float(np.min(hours))),
+        max=None if empty else _moment(scenario, float(np.max(hours))),
+    )
 
 
-def slack_summary(table: ReplicationTable, scenario: Scenario) -> dict[str, float | None]:
+def slack_days(table: ReplicationTable, scenario: Scenario) -> Percentiles[float | None]:
     deadline_hours = scenario.hours_since_start(scenario.deadline_end)
-    return {
-        f"p{q}": _round((deadline_hours - percentile(table.completion_hours, q)) / 24.0, 3)
+    p10, p50, p90 = (
+        _finite((deadline_hours - percentile(table.completion_hours, q)) / 24.0)
         for q in (10, 50, 90)
-    }
+    )
+    return Percentiles(p10=p10, p50=p50, p90=p90)
 
 
 def driver_hours(table: ReplicationTable) -> np.ndarray:
@@ -131,7 +153,7 @@ def driver_hours(table: ReplicationTable) -> np.ndarray:
     return table.counters[:, columns]
 
 
-def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> dict[str, Any]:
+def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> LatenessDrivers:
     """Which causes of lost time dominate in the late (or slowest) replications."""
     late = ~on_time(table, scenario)
     if late.any():
@@ -146,47 +168,53 @@ def lateness_drivers(table: ReplicationTable, scenario: Scenario) -> dict[str, A
     rest = np.delete(all_hours, rows, axis=0)
     rest_means = rest.mean(axis=0) if len(rest) else np.full(len(LATENESS_DRIVERS), np.nan)
     total = float(means.sum())
-    drivers: list[dict[str, Any]] = [
-        {
-            "driver": key,
-            "name": name,
-            "mean_hours": round(float(mean), 2),
-            "share": round(float(mean) / total, 4) if total > 0 else 0.0,
+    drivers = [
+        DriverHours(
+            driver=key,
+            name=name,
+            mean_hours=float(mean),
+            share=float(mean) / total if total > 0 else 0.0,
             # What sets these replications apart: a cause that costs every replication
             # the same hours (tails waiting for the first approvals) has no excess.
-            "excess_hours": None if math.isnan(other) else round(float(mean - other), 2),
-        }
+            excess_hours=None if math.isnan(other) else float(mean - other),
+        )
         for (key, name), mean, other in zip(
             LATENESS_DRIVERS.items(), means, rest_means, strict=True
         )
     ]
-    drivers.sort(key=lambda driver: -driver["mean_hours"])  # stable: ties keep the contract order
+    drivers.sort(key=lambda driver: -driver.mean_hours)  # stable: ties keep the contract order
     seats_lost = table.counter("commercial_seats_lost")[rows]
-    return {
-        "basis": basis,
-        "replications": int(rows.size),
-        "drivers": drivers,
-        "commercial_seats_lost_mean": round(float(seats_lost.mean()), 2) if rows.size else 0.0,
-    }
+    return LatenessDrivers(
+        basis=basis,
+        replications=int(rows.size),
+        drivers=tuple(drivers),
+        commercial_seats_lost_mean=float(seats_lost.mean()) if rows.size else 0.0,
+    )
 
 
-def milestone_summary(table: ReplicationTable, layout: Layout) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": milestone.name,
-            "by": milestone.by.isoformat(),
-            "personnel": milestone.personnel,
-            "cargo": milestone.cargo,
-            "p_met": round(float(table.milestones_met[:, column].mean()), 4) if len(table) else 0.0,
-        }
+def milestone_scores(table: ReplicationTable, layout: Layout) -> tuple[MilestoneScore, ...]:
+    return tuple(
+        MilestoneScore(
+            name=milestone.name,
+            by=milestone.by,
+            personnel=milestone.personnel,
+            cargo=milestone.cargo,
+            p_met=float(table.milestones_met[:, column].mean()) if len(table) else 0.0,
+        )
         for column, milestone in enumerate(layout.milestones)
-    ]
+    )
 
 
-def summarize(
-    table: ReplicationTable, scenario: Scenario, layout: Layout, *, seed: int
-) -> dict[str, Any]:
-    """The contract's JSON summary of one run (without provenance)."""
+def score(
+    table: ReplicationTable,
+    scenario: Scenario,
+    layout: Layout,
+    *,
+    seed: int,
+    provenance: Provenance,
+    precision: Precision | None = None,
+) -> Score:
+    """The score of one run: every number a planner reads, at full precision."""
     n = len(table)
     successes = int(on_time(table, scenario).sum())
     p = successes / n if n else 0.0
@@ -198,28 +226,31 @@ def summarize(
     )
     counters = table.counters.mean(axis=0) if n else np.zeros(len(COUNTER_NAMES))
     sensitive = table.sensitive_hours
-    return {
-        "scenario": scenario.name,
-        "replications": n,
-        "seed": seed,
-        "deadline": scenario.deadline.isoformat(),
-        "verdict": verdict(p),
-        "p_on_time": round(p, 4),
-        "p_on_time_ci95": [round(low, 4), round(high, 4)],
-        "completion": completion_summary(table, scenario),
-        "slack_days": slack_summary(table, scenario),
-        "sensitive_out": {f"p{q}": _moment(scenario, percentile(sensitive, q)) for q in (50, 90)},
-        "unfinished": sum(unfinished_reasons.values()),
-        "unfinished_reasons": dict(
+    return Score(
+        scenario=scenario.name,
+        replications=n,
+        seed=seed,
+        deadline=scenario.deadline,
+        verdict=verdict(p),
+        p_on_time=p,
+        p_on_time_ci95=Interval(low, high),
+        completion=completion_dates(table, scenario),
+        slack_days=slack_days(table, scenario),
+        sensitive_out=SensitiveOut(
+            p50=_moment(scenario, percentile(sensitive, 50)),
+            p90=_moment(scenario, percentile(sensitive, 90)),
+        ),
+        unfinished=sum(unfinished_reasons.values()),
+        unfinished_reasons=dict(
             sorted(unfinished_reasons.items(), key=lambda item: (-item[1], item[0]))
         ),
-        "milestones": milestone_summary(table, layout),
-        "lateness_drivers": lateness_drivers(table, scenario),
-        "counters": {
-            name: round(float(mean), 4) for name, mean in zip(COUNTER_NAMES, counters, strict=True)
-        },
-        "percentile_method": PERCENTILE_METHOD,
-    }
+        milestones=milestone_scores(table, layout),
+        lateness_drivers=lateness_drivers(table, scenario),
+        counters={name: float(mean) for name, mean in zip(COUNTER_NAMES, counters, strict=True)},
+        percentile_method=PERCENTILE_METHOD,
+        provenance=provenance,
+        precision=precision,
+    )
 
 
 def median_replication(table: ReplicationTable) -> int:

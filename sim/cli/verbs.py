@@ -13,7 +13,6 @@ and ``drawdown validate`` start fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -106,10 +105,6 @@ def add_schema(verbs: Any) -> None:
 # --- run ----------------------------------------------------------------------
 
 
-def _dumps(payload: Any) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
 def engine_of(args: argparse.Namespace) -> Engine:
     """The one Monte Carlo engine (and pool of workers) of a command: ``-j``, ``--executor``."""
     from sim.montecarlo.engine import Engine
@@ -119,6 +114,7 @@ def engine_of(args: argparse.Namespace) -> Engine:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.montecarlo.runs import run
+    from sim.render.data import dumps, runs_csv
     from sim.render.text import render_run
 
     check_output_path(args.json, args)
@@ -147,10 +143,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                     print()
                 print(render_run(result), end="", flush=True)
     if args.json is not None:
-        payload = results[0].summary if len(results) == 1 else [r.summary for r in results]
-        write_output(args.json, _dumps(payload))
+        payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
+        write_output(args.json, dumps(payload))
     if args.csv is not None:
-        write_output(args.csv, _csv_of(results))
+        write_output(args.csv, runs_csv(results))
     if args.plots is not None:
         from sim.plots import save_figures
 
@@ -167,24 +163,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     return ExitCode.FAILED if failed else 0
-
-
-def _csv_of(results: list[RunResult]) -> str:
-    if len(results) == 1:
-        return results[0].to_csv()
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer: csv.DictWriter[str] | None = None
-    for result in results:
-        for row in result.rows():
-            record = {"scenario": result.scenario.name, **row}
-            if writer is None:
-                writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
-                writer.writeheader()
-            writer.writerow(record)
-    return buffer.getvalue()
 
 
 def add_run(verbs: Any) -> None:
@@ -304,24 +282,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.json is not None:
         write_output(args.json, result.to_json())
     if args.csv is not None:
-        write_output(args.csv, _sweep_csv(result.rows))
+        write_output(args.csv, result.to_csv())
     return 0
-
-
-def _sweep_csv(rows: list[dict[str, Any]]) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    flat = [
-        {**{k: v for k, v in row.items() if k != "p_on_time_ci95"},
-         "p_on_time_low": row["p_on_time_ci95"][0], "p_on_time_high": row["p_on_time_ci95"][1]}
-        for row in rows
-    ]  # fmt: skip
-    writer = csv.DictWriter(buffer, fieldnames=list(flat[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(flat)
-    return buffer.getvalue()
 
 
 def add_sweep(verbs: Any) -> None:
@@ -387,6 +349,8 @@ def add_check(verbs: Any) -> None:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     from sim.montecarlo.runs import resolve
+    from sim.render.data import csv_table
+    from sim.render.formats import when
     from sim.render.text import TRACE_COLUMNS, render_trace, trace_rows
     from sim.replication.drawdown import simulate
 
@@ -397,22 +361,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
     result = simulate(scenario, args.replication, seed=seed, trace=True)
     events = result.trace or ()
     if args.csv is not None:
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(TRACE_COLUMNS)
-        writer.writerows(trace_rows(scenario, events))
-        write_output(args.csv, buffer.getvalue())
+        write_output(args.csv, csv_table(TRACE_COLUMNS, trace_rows(scenario, events)))
         if args.csv == "-":
             return 0
     print(render_trace(scenario, events), end="")
     if result.completion_hours is None:
         ending = f"unfinished ({result.unfinished_reason})"
     else:
-        moment = scenario.moment(result.completion_hours).isoformat(sep=" ", timespec="minutes")
-        ending = f"complete at {moment}"
+        ending = f"complete at {when(scenario.moment(result.completion_hours))}"
     print(f"replication {args.replication}, seed {seed}: {ending}; {len(events)} events")
     return 0
 
@@ -467,11 +423,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _with_source(run: RunResult, path: str) -> RunResult:
-    import dataclasses
+    from dataclasses import replace
 
-    summary = run.summary
-    summary["provenance"]["source"] = path
-    return dataclasses.replace(run, _summary=summary)
+    provenance = replace(run.score.provenance, source=path)
+    return replace(run, score=replace(run.score, provenance=provenance))
 
 
 def add_report(verbs: Any) -> None:

@@ -18,9 +18,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sim.answers.results import Comparison, RunResult, SweepResult
+from sim.answers.score import Precision
 from sim.montecarlo.engine import Batch, Engine
 from sim.montecarlo.records import Layout, ReplicationTable, TableReduction
 from sim.replication.outcome import ReplicationResult
@@ -99,9 +99,10 @@ def _score(
     *,
     engine: Engine,
     started: float,
-    precision: dict[str, Any] | None = None,
+    precision: Precision | None = None,
 ) -> RunResult:
-    from sim.answers.scoring import summarize
+    from sim.answers.score import Provenance
+    from sim.answers.scoring import score
     from sim.scenario.reading import scenario_digest
 
     table = table.freeze()
@@ -110,22 +111,22 @@ def _score(
         scenario = scenario.model_copy(update={"simulation": simulation})
     seed = scenario.simulation.seed
     layout = Layout.of(scenario)
-    summary = summarize(table, scenario, layout, seed=seed)
-    if precision is not None:
-        summary["precision"] = precision
-    summary["provenance"] = {
-        "scenario": scenario.name,
-        "digest": scenario_digest(scenario),
-        "source": source,
-        "seed": seed,
-        "replications": len(table),
-        "version": package_version(),
-        "jobs": engine.workers,
-        "chunk_size": engine.chunk_for(len(table)),
-        "wall_seconds": round(time.perf_counter() - started, 3),
-    }
+    provenance = Provenance(
+        scenario=scenario.name,
+        digest=scenario_digest(scenario),
+        source=source,
+        seed=seed,
+        replications=len(table),
+        version=package_version(),
+        jobs=engine.workers,
+        chunk_size=engine.chunk_for(len(table)),
+        wall_seconds=time.perf_counter() - started,
+    )
+    result_score = score(
+        table, scenario, layout, seed=seed, provenance=provenance, precision=precision
+    )
     return RunResult(
-        scenario=scenario, table=table, layout=layout, _summary=summary, typical=typical
+        scenario=scenario, table=table, layout=layout, score=result_score, typical=typical
     )
 
 
@@ -158,14 +159,14 @@ def _run_until_precision(
             break
         wanted = _replications_for_precision(successes, done, until_precision)
         planned = min(max_replications, max(done + scenario.simulation.replications, wanted))
-    precision = {
-        "target_half_width": until_precision,
-        "half_width": round(half_width, 5),
-        "reached": half_width <= until_precision,
-        "replications_needed": len(table),
-        "max_replications": max_replications,
-        "batches": batches,
-    }
+    precision = Precision(
+        target_half_width=until_precision,
+        half_width=half_width,
+        reached=half_width <= until_precision,
+        replications_needed=len(table),
+        max_replications=max_replications,
+        batches=batches,
+    )
     (typical,) = engine.traced([(prepared, seed, median_replication(table))])
     return _score(
         scenario, source, table, typical, engine=engine, started=started, precision=precision

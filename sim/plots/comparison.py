@@ -52,9 +52,8 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
         ax.text(x, 0.02, text, transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                 fontsize=8.5, color=GREY)  # fmt: skip
     for row, run in enumerate(runs):
-        s = run.summary
-        low, high = s["p_on_time_ci95"]
-        p = s["p_on_time"]
+        low, high = run.score.p_on_time_ci95
+        p = run.score.p_on_time
         ax.errorbar(
             [p], [row], xerr=[[p - low], [high - p]], fmt="o", color=BLUE, ecolor=BLUE,
             elinewidth=2, capsize=5, markersize=8,

@@ -36,7 +36,7 @@ def completion_distribution(result: RunResult, ax: Axes | None = None) -> Axes:
     """
     ax = axes(ax)
     scenario = result.scenario
-    summary = result.summary
+    score = result.score
     hours = result.completion_hours
     finished = hours[np.isfinite(hours)]
     unfinished = int(hours.size - finished.size)
@@ -81,12 +81,12 @@ def completion_distribution(result: RunResult, ax: Axes | None = None) -> Axes:
         ax.legend(lines + twin_lines, labels + twin_labels, loc="upper center",
                   bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8.5, frameon=False)  # fmt: skip
     deadline(ax, deadline_end, label=False)
-    low_ci, high_ci = summary["p_on_time_ci95"]
+    low_ci, high_ci = score.p_on_time_ci95
     top = ax.figure.axes[-1] if finished.size else ax  # the twin is drawn last: text stays on top
     top.text(
         x_of(deadline_end),
         0.04,
-        f"deadline {scenario.deadline:%d %b}\nP(on time) {summary['p_on_time']:.0%} "
+        f"deadline {scenario.deadline:%d %b}\nP(on time) {score.p_on_time:.0%} "
         f"(95 % CI {low_ci:.0%}–{high_ci:.0%})",
         transform=top.get_xaxis_transform(),
         rotation=90,

@@ -21,6 +21,7 @@ from sim.plots.style import (
     YELLOW,
     axes,
 )
+from sim.render.formats import MISSING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,24 +43,24 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
                                           VERMILLION, BLUE], strict=True))  # fmt: skip
     if len(runs) == 1:
         (run,) = runs
-        drivers = run.summary["lateness_drivers"]
-        items = list(drivers["drivers"])[::-1]  # biggest on top
+        drivers = run.score.lateness_drivers
+        items = list(drivers.drivers)[::-1]  # biggest on top
         ax = axes(ax, 8.0, 4.0)
-        values = [d["mean_hours"] for d in items]
-        ax.barh([d["name"] for d in items], values, color=[colours[d["driver"]] for d in items],
+        values = [d.mean_hours for d in items]
+        ax.barh([d.name for d in items], values, color=[colours[d.driver] for d in items],
                 edgecolor=BLACK, linewidth=0.4)  # fmt: skip
         top = max(values, default=0.0) or 1.0
         for row, item in enumerate(items):
             ax.annotate(
-                _hours_label(item["mean_hours"], item["share"], item.get("excess_hours"))
-                if item["mean_hours"] else "–",
-                (item["mean_hours"], row), xytext=(4, 0), textcoords="offset points",
+                _hours_label(item.mean_hours, item.share, item.excess_hours)
+                if item.mean_hours else MISSING,
+                (item.mean_hours, row), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize=8.5,
             )  # fmt: skip
         ax.set_xlim(0, top * 1.45)
         ax.set_title(
-            f"{run.scenario.name}: where the time goes in the {drivers['basis']} "
-            f"({drivers['replications']} of {run.replications})"
+            f"{run.scenario.name}: where the time goes in the {drivers.basis} "
+            f"({drivers.replications} of {run.replications})"
         )
     else:
         ax = axes(ax, 9.0, 1.6 + 0.55 * len(runs))
@@ -70,8 +71,8 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
                     edgecolor=BLACK, linewidth=0.4, label=name)  # fmt: skip
             lefts += means
         for row, run in enumerate(runs):
-            basis = run.summary["lateness_drivers"]
-            ax.annotate(f" {basis['basis']} ({basis['replications']})", (lefts[row], row),
+            basis = run.score.lateness_drivers
+            ax.annotate(f" {basis.basis} ({basis.replications})", (lefts[row], row),
                         va="center", fontsize=8, color=GREY)  # fmt: skip
         ax.set_xlim(0, (lefts.max() or 1.0) * 1.3)
         ax.invert_yaxis()
@@ -95,7 +96,7 @@ def _hours_label(hours: float, share: float, excess: float | None = None) -> str
 
 
 def _driver_mean(run: RunResult, key: str) -> float:
-    for driver in run.summary["lateness_drivers"]["drivers"]:
-        if driver["driver"] == key:
-            return float(driver["mean_hours"])
+    for driver in run.score.lateness_drivers.drivers:
+        if driver.driver == key:
+            return driver.mean_hours
     return 0.0

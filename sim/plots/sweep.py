@@ -52,7 +52,7 @@ def sweep_chart(sweep: SweepResult, ax: Axes | None = None) -> Axes:
     for combination, result in zip(sweep.combinations, sweep.results, strict=True):
         values = dict(combination)
         rest = tuple((key, values[key]) for key, _ in others)
-        low, high = result.summary["p_on_time_ci95"]
+        low, high = result.score.p_on_time_ci95
         x = position[values[first_key]]
         assert x is not None
         groups.setdefault(rest, []).append((float(x), result.p_on_time, low, high))

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.render.formats import MISSING, when
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -85,19 +87,11 @@ def _e(value: Any) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
-
-
-def _when(value: str | None, *, short: bool = False) -> str:
-    if value is None:
-        return "unfinished"
-    return dt.datetime.fromisoformat(value).strftime(
-        "%d %b %H:%M" if short else "%a %d %b %Y %H:%M"
-    )
+    return MISSING if value is None else f"{100 * value:.1f} %"
 
 
 def _days(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.1f} d"
+    return MISSING if value is None else f"{value:+.1f} d"
 
 
 # --- figures ------------------------------------------------------------------------
@@ -134,50 +128,49 @@ def _summary_table(runs: Sequence[RunResult]) -> str:
     )
     rows = []
     for run in runs:
-        s = run.summary
-        low, high = s["p_on_time_ci95"]
-        completion = s["completion"]
+        s = run.score
+        low, high = s.p_on_time_ci95
+        completion = s.completion
         rows.append(
-            f"<tr><td>{_e(s['scenario'])}</td>"
-            f'<td><span class="verdict {_VERDICT_CLASS.get(s["verdict"], "")}">'
-            f"{_e(s['verdict'])}</span></td>"
-            f'<td class="number">{_percent(s["p_on_time"])}</td>'
+            f"<tr><td>{_e(s.scenario)}</td>"
+            f'<td><span class="verdict {_VERDICT_CLASS.get(s.verdict, "")}">'
+            f"{_e(s.verdict)}</span></td>"
+            f'<td class="number">{_percent(s.p_on_time)}</td>'
             f'<td class="number">{_percent(low)} – {_percent(high)}</td>'
-            f"<td class='date'>{_e(_when(completion['p10'], short=True))}</td>"
-            f"<td class='date'>{_e(_when(completion['p50'], short=True))}</td>"
-            f"<td class='date'>{_e(_when(completion['p90'], short=True))}</td>"
-            f'<td class="number">{_e(_days(s["slack_days"]["p90"]))}</td>'
-            f'<td class="number">{s["unfinished"]}</td>'
-            f'<td class="number">{s["replications"]}</td></tr>'
+            f"<td class='date'>{_e(when(completion.p10, 'short'))}</td>"
+            f"<td class='date'>{_e(when(completion.p50, 'short'))}</td>"
+            f"<td class='date'>{_e(when(completion.p90, 'short'))}</td>"
+            f'<td class="number">{_e(_days(s.slack_days.p90))}</td>'
+            f'<td class="number">{s.unfinished}</td>'
+            f'<td class="number">{s.replications}</td></tr>'
         )
     return f'<table class="summary">{header}{"".join(rows)}</table>'
 
 
 def _headline(run: RunResult) -> str:
-    s = run.summary
-    low, high = s["p_on_time_ci95"]
-    verdict = s["verdict"]
+    s = run.score
+    low, high = s.p_on_time_ci95
     return (
-        f'<p class="headline"><span class="verdict {_VERDICT_CLASS.get(verdict, "")}">'
-        f"{_e(verdict)}</span> "
-        f"<strong>{_e(s['scenario'])}</strong>: everything is out by the end of "
+        f'<p class="headline"><span class="verdict {_VERDICT_CLASS.get(s.verdict, "")}">'
+        f"{_e(s.verdict)}</span> "
+        f"<strong>{_e(s.scenario)}</strong>: everything is out by the end of "
         f"{_e(run.scenario.deadline.strftime('%d %b %Y'))} in "
-        f"<strong>{_percent(s['p_on_time'])}</strong> of {s['replications']} replications "
+        f"<strong>{_percent(s.p_on_time)}</strong> of {s.replications} replications "
         f"(95 % interval {_percent(low)} – {_percent(high)}); median completion "
-        f"{_e(_when(s['completion']['p50']))}, 9 runs in 10 by "
-        f"{_e(_when(s['completion']['p90']))}.</p>"
+        f"{_e(when(s.completion.p50, 'long'))}, 9 runs in 10 by "
+        f"{_e(when(s.completion.p90, 'long'))}.</p>"
     )
 
 
 def _milestones_table(run: RunResult) -> str:
-    milestones = run.summary["milestones"]
+    milestones = run.score.milestones
     if not milestones:
         return ""
     rows = "".join(
-        f"<tr><td>{_e(m['name'])}</td><td>{_e(m['by'])}</td>"
-        f'<td class="number">{_percent(m["personnel"])}</td>'
-        f'<td class="number">{_percent(m["cargo"])}</td>'
-        f'<td class="number">{_percent(m["p_met"])}</td></tr>'
+        f"<tr><td>{_e(m.name)}</td><td>{_e(m.by.isoformat())}</td>"
+        f'<td class="number">{_percent(m.personnel)}</td>'
+        f'<td class="number">{_percent(m.cargo)}</td>'
+        f'<td class="number">{_percent(m.p_met)}</td></tr>'
         for m in milestones
     )
     return (
@@ -188,16 +181,16 @@ def _milestones_table(run: RunResult) -> str:
 
 
 def _drivers_table(run: RunResult) -> str:
-    drivers = run.summary["lateness_drivers"]
+    drivers = run.score.lateness_drivers
     rows = "".join(
-        f"<tr><td>{_e(d['name'])}</td><td class='number'>{d['mean_hours']:,.1f}</td>"
-        f"<td class='number'>{_percent(d['share'])}</td></tr>"
-        for d in drivers["drivers"]
+        f"<tr><td>{_e(d.name)}</td><td class='number'>{d.mean_hours:,.1f}</td>"
+        f"<td class='number'>{_percent(d.share)}</td></tr>"
+        for d in drivers.drivers
     )
     return (
         f"<h3>Lateness drivers</h3><p class='note'>Mean aircraft-hours lost per replication in "
-        f"the {_e(drivers['basis'])} ({drivers['replications']} of {run.replications}); "
-        f"airline seats lost to cancellations: {drivers['commercial_seats_lost_mean']:,.1f} "
+        f"the {_e(drivers.basis)} ({drivers.replications} of {run.replications}); "
+        f"airline seats lost to cancellations: {drivers.commercial_seats_lost_mean:,.1f} "
         "per replication.</p><table><tr><th>cause</th><th>hours lost</th><th>share</th></tr>"
         f"{rows}</table>"
     )
@@ -206,7 +199,7 @@ def _drivers_table(run: RunResult) -> str:
 def _counters_table(run: RunResult) -> str:
     from sim.render.text import KEY_COUNTERS
 
-    counters = run.summary["counters"]
+    counters = run.score.counters
     rows = "".join(
         f"<tr><td>{_e(label)}</td><td class='number'>{counters[key]:,.1f}</td></tr>"
         for key, label in KEY_COUNTERS
@@ -246,11 +239,14 @@ def _scenario_section(run: RunResult) -> str:
 
 
 def _provenance(run: RunResult) -> str:
-    provenance = run.provenance
+    from sim.render.data import score_dict
+
+    # As the JSON writes it (wall time rounded, no source: null).
+    provenance = score_dict(run.score)["provenance"]
     rows = "".join(
         f"<tr><th>{_e(key)}</th><td>{_e(value)}</td></tr>" for key, value in provenance.items()
     )
-    extra = f"<tr><th>percentile method</th><td>{_e(run.summary['percentile_method'])}</td></tr>"
+    extra = f"<tr><th>percentile method</th><td>{_e(run.score.percentile_method)}</td></tr>"
     return f"<table class='provenance'>{rows}{extra}</table>"
 
 

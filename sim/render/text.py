@@ -11,6 +11,8 @@ from typing import Any
 
 from sim.answers.expectations import ExpectationOutcome
 from sim.answers.results import Comparison, RunResult, SweepResult
+from sim.answers.score import Interval
+from sim.render.formats import MISSING, when
 from sim.replication.trace import Event, Kind
 from sim.scenario.contract import Scenario
 
@@ -36,7 +38,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, indent: int 
     ]
 
     def numeric(column: int) -> bool:
-        values = [row[column] for row in cells if row[column] not in ("", "—")]
+        values = [row[column] for row in cells if row[column] not in ("", MISSING)]
         return bool(values) and all(
             value.lstrip("+-−").replace(".", "", 1).replace("%", "").replace(" ", "").isdigit()
             for value in values
@@ -56,117 +58,112 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, indent: int 
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f} %"
+    return MISSING if value is None else f"{100 * value:.1f} %"
 
 
-def interval(bounds: Sequence[float | None]) -> str:
-    low, high = bounds
-    if low is None or high is None:
-        return "—"
-    return f"{100 * low:.1f}–{100 * high:.1f} %"
-
-
-def moment(value: str | None) -> str:
-    return "unfinished" if value is None else value.replace("T", " ")
+def interval(bounds: Interval | None) -> str:
+    if bounds is None:
+        return MISSING
+    return f"{100 * bounds.low:.1f}–{100 * bounds.high:.1f} %"
 
 
 def days(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f} d"
+    return MISSING if value is None else f"{value:+.1f} d"
 
 
 def render_run(result: RunResult) -> str:
-    s = result.summary
+    s = result.score
     lines = [
-        f"{s['scenario']}: {s['verdict'].upper()} — P(on time) {percent(s['p_on_time'])} "
-        f"(95 % CI {interval(s['p_on_time_ci95'])})",
-        f"  deadline end of {s['deadline']}; {s['replications']} replications, seed {s['seed']}",
+        f"{s.scenario}: {s.verdict.upper()} — P(on time) {percent(s.p_on_time)} "
+        f"(95 % CI {interval(s.p_on_time_ci95)})",
+        f"  deadline end of {s.deadline.isoformat()}; {s.replications} replications, seed {s.seed}",
     ]
-    if "precision" in s:
-        precision = s["precision"]
-        reached = "reached" if precision["reached"] else "NOT reached (cap)"
+    if s.precision is not None:
+        precision = s.precision
+        reached = "reached" if precision.reached else "NOT reached (cap)"
         lines.append(
-            f"  precision ±{precision['target_half_width']:g} {reached}: "
-            f"half-width {precision['half_width']:.4f} after {precision['replications_needed']}"
+            f"  precision ±{precision.target_half_width:g} {reached}: "
+            f"half-width {precision.half_width:.4f} after {precision.replications_needed}"
         )
     lines.append("")
-    completion, slack = s["completion"], s["slack_days"]
+    completion, slack = s.completion, s.slack_days
     rows = [
-        [label.upper(), moment(completion[label]), days(slack.get(label))]
-        for label in ("p10", "p50", "p90")
+        ["P10", when(completion.p10), days(slack.p10)],
+        ["P50", when(completion.p50), days(slack.p50)],
+        ["P90", when(completion.p90), days(slack.p90)],
+        ["mean", when(completion.mean), ""],
+        ["min", when(completion.min), ""],
+        ["max", when(completion.max), ""],
     ]
-    rows.append(["mean", moment(completion["mean"]), ""])
-    rows.append(["min", moment(completion["min"]), ""])
-    rows.append(["max", moment(completion["max"]), ""])
     lines.append(table(["", "completion", "slack"], rows))
-    sensitive = s["sensitive_out"]
-    if sensitive["p50"] is not None or sensitive["p90"] is not None or s["unfinished"]:
-        lines.append(
-            f"  sensitive cargo out: P50 {moment(sensitive['p50'])}, P90 {moment(sensitive['p90'])}"
-        )
-    if s["unfinished"]:
-        reasons = ", ".join(f"{reason}: {n}" for reason, n in s["unfinished_reasons"].items())
-        lines.append(f"  unfinished within the horizon: {s['unfinished']} ({reasons})")
-    if s["milestones"]:
+    sensitive = s.sensitive_out
+    if sensitive.p50 is not None or sensitive.p90 is not None or s.unfinished:
+        lines.append(f"  sensitive cargo out: P50 {when(sensitive.p50)}, P90 {when(sensitive.p90)}")
+    if s.unfinished:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in s.unfinished_reasons.items())
+        lines.append(f"  unfinished within the horizon: {s.unfinished} ({reasons})")
+    if s.milestones:
         lines += ["", "milestones"]
         rows = []
-        for milestone in s["milestones"]:
+        for milestone in s.milestones:
             needs = []
-            if milestone["personnel"] is not None:
-                needs.append(f"{percent(milestone['personnel'])} of people")
-            if milestone["cargo"] is not None:
-                needs.append(f"{percent(milestone['cargo'])} of cargo")
+            if milestone.personnel is not None:
+                needs.append(f"{percent(milestone.personnel)} of people")
+            if milestone.cargo is not None:
+                needs.append(f"{percent(milestone.cargo)} of cargo")
             rows.append(
-                [milestone["name"], milestone["by"], ", ".join(needs), percent(milestone["p_met"])]
-            )
+                [milestone.name, milestone.by.isoformat(), ", ".join(needs),
+                 percent(milestone.p_met)]
+            )  # fmt: skip
         lines.append(table(["milestone", "by end of", "needs", "P(met)"], rows))
-    drivers = s["lateness_drivers"]
-    top = [driver for driver in drivers["drivers"] if driver["mean_hours"] > 0][:5]
+    drivers = s.lateness_drivers
+    top = [driver for driver in drivers.drivers if driver.mean_hours > 0][:5]
     lines += [
         "",
         f"lateness drivers: mean aircraft-hours lost per replication "
-        f"({drivers['basis']}: {drivers['replications']})",
+        f"({drivers.basis}: {drivers.replications})",
     ]
     if top:
         rows = [
-            [d["name"], f"{d['mean_hours']:.1f}", percent(d["share"]), _excess(d["excess_hours"])]
-            for d in top
+            [d.name, f"{d.mean_hours:.1f}", percent(d.share), _excess(d.excess_hours)] for d in top
         ]
         lines.append(table(["cause", "hours", "share", "vs the rest"], rows))
     else:
         lines.append("  no hours lost to waits, repairs or crew rest")
-    if drivers["commercial_seats_lost_mean"]:
+    if drivers.commercial_seats_lost_mean:
         lines.append(
-            f"  airliner seats lost to cancellations: {drivers['commercial_seats_lost_mean']:.1f}"
+            f"  airliner seats lost to cancellations: {drivers.commercial_seats_lost_mean:.1f}"
         )
     lines += ["", "mean per replication"]
-    rows = [[label, f"{s['counters'][key]:.1f}"] for key, label in KEY_COUNTERS]
+    rows = [[label, f"{s.counters[key]:.1f}"] for key, label in KEY_COUNTERS]
     lines.append(table(["counter", "mean"], rows))
     return "\n".join(lines) + "\n"
 
 
 def render_comparison(comparison: Comparison) -> str:
-    s = comparison.summary
+    s = comparison.score
     rows = []
-    for row in s["ranking"]:
-        p_low, p_high = row["p_on_time_difference_ci95"]
-        d_low, d_high = row["completion_p50_difference_ci95_days"]
-        is_baseline = row["scenario"] == s["baseline"]
+    for ranked in s.ranking:
+        score, difference = ranked.score, ranked.difference
+        proportion, median = difference.p_on_time, difference.completion_p50
+        is_baseline = score.scenario == s.baseline
         rows.append(
             [
-                row["rank"],
-                row["scenario"] + (" (baseline)" if is_baseline else ""),
-                row["verdict"],
-                percent(row["p_on_time"]),
-                "" if is_baseline else f"{100 * row['p_on_time_difference']:+.1f} pts",
-                "" if is_baseline else f"[{100 * p_low:+.1f}, {100 * p_high:+.1f}]",
-                moment(row["completion_p50"]),
-                "" if is_baseline else days(row["completion_p50_difference_days"]),
-                "" if is_baseline or d_low is None else f"[{d_low:+.1f}, {d_high:+.1f}]",
+                ranked.rank,
+                score.scenario + (" (baseline)" if is_baseline else ""),
+                score.verdict,
+                percent(score.p_on_time),
+                "" if is_baseline else f"{100 * proportion.difference:+.1f} pts",
+                "" if is_baseline else _signed_interval(proportion.ci95, 100),
+                when(score.completion.p50),
+                "" if is_baseline else days(median.difference_days),
+                "" if is_baseline or median.ci95_days is None
+                else _signed_interval(median.ci95_days, 1),
             ]
-        )
+        )  # fmt: skip
     header = (
-        f"{len(s['ranking'])} scenarios, {s['replications']} replications each, "
-        f"common seed {s['seed']} (paired differences vs {s['baseline']})"
+        f"{len(s.ranking)} scenarios, {s.replications} replications each, "
+        f"common seed {s.seed} (paired differences vs {s.baseline})"
     )
     columns = [
         "rank", "scenario", "verdict", "P(on time)", "Δ P", "95 % CI",
@@ -179,16 +176,20 @@ def render_comparison(comparison: Comparison) -> str:
     return "\n".join([header, "", table(columns, rows), "", notes]) + "\n"
 
 
+def _signed_interval(bounds: Interval, scale: float) -> str:
+    return f"[{scale * bounds.low:+.1f}, {scale * bounds.high:+.1f}]"
+
+
 def render_sweep(result: SweepResult) -> str:
     keys = [key for key, _ in result.axes]
     rows = [
         [
-            *(row[key] for key in keys),
-            row["verdict"],
-            percent(row["p_on_time"]),
-            interval(row["p_on_time_ci95"]),
-            moment(row["completion_p50"]),
-            moment(row["completion_p90"]),
+            *(row.value(key) for key in keys),
+            row.score.verdict,
+            percent(row.score.p_on_time),
+            interval(row.score.p_on_time_ci95),
+            when(row.score.completion.p50),
+            when(row.score.completion.p90),
         ]
         for row in result.rows
     ]
@@ -225,7 +226,7 @@ def render_trace(scenario: Scenario, events: Sequence[Event]) -> str:
 
 
 def _calendar(scenario: Scenario, hours: float) -> str:
-    return scenario.moment(hours).isoformat(sep=" ", timespec="minutes")
+    return when(scenario.moment(hours))
 
 
 def _detail(scenario: Scenario, event: Event) -> str:
@@ -264,4 +265,4 @@ def _aboard(scenario: Scenario, event: Event) -> str:
 
 def _excess(hours: float | None) -> str:
     """Hours lost beyond the other replications' mean (what sets the late ones apart)."""
-    return "n/a" if hours is None else f"{hours:+.1f}"
+    return MISSING if hours is None else f"{hours:+.1f}"
