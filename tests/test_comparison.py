@@ -91,18 +91,19 @@ def test_paired_proportion_difference_reports_counts_and_interval() -> None:
     baseline = np.array([True] * 12 + [False] * 4 + [False] * 3 + [True])
     other = np.array([True] * 12 + [False] * 4 + [True] * 3 + [False])
     result = paired_proportion_difference(baseline, other)
-    assert result["difference"] == 0.1
-    assert result["only_other_on_time"] == 3
-    assert result["only_baseline_on_time"] == 1
-    lower, upper = result["ci95"]
+    assert result.difference == 0.1
+    assert result.only_other_on_time == 3
+    assert result.only_baseline_on_time == 1
+    lower, upper = result.ci95
     assert lower < 0 < 0.1 < upper  # two discordant pairs more prove nothing at n = 20
-    assert [lower, upper] == [round(v, 4) for v in tango_interval(3, 1, 20)]
-    assert result["method"] == "Tango's score interval for paired proportions"
+    assert (lower, upper) == tango_interval(3, 1, 20)
+    assert result.method == "Tango's score interval for paired proportions"
 
 
 def test_identical_runs_keep_a_width_of_z2_over_n_plus_z2() -> None:
     """Every pair agrees (all 50 on time): ±3.841459/53.841459 = ±0.0713 at 4 decimals."""
     same = np.ones(50, dtype=bool)
     result = paired_proportion_difference(same, same)
-    assert result["difference"] == 0.0
-    assert result["ci95"] == [-0.0713, 0.0713]
+    assert result.difference == 0.0
+    assert result.ci95.low == pytest.approx(-0.0713, abs=5e-5)
+    assert result.ci95.high == pytest.approx(0.0713, abs=5e-5)
