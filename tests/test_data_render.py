@@ -10,8 +10,9 @@ holds the per-replication records (floats as hex, exact) and what
 bytes. Wall time, version and source file vary from run to run: they are taken
 from the fixture's provenance.
 
-The fixture and this test were committed together (7f37ae0), when the test
-called the old ``summarize`` and passed on the code that wrote the fixture.
+The fixture and this test were committed together, one commit before scores
+became typed; the test then called the old ``summarize`` and passed on the code
+that wrote the fixture (and on the engine rewrite it was rebased onto).
 """
 
 from __future__ import annotations
