@@ -433,9 +433,9 @@ class SolveResult:
         }
 
     def to_json(self) -> str:
-        from sim.answers.results import _dumps
+        from sim.render.data import dumps
 
-        return _dumps(self.to_dict())
+        return dumps(self.to_dict())
 
     def to_frame(self) -> Any:
         """Every evaluation, one row each (needs pandas)."""
