@@ -12,7 +12,7 @@ from runs_scenarios import DETERMINISTIC, write
 UNGUARDED = """\
 import sim
 {before}result = sim.run({path!r}, replications=8, jobs=2)
-print("verdict:", result.summary["verdict"])
+print("verdict:", result.score.verdict)
 """
 
 GUARDED = """\
@@ -20,7 +20,7 @@ import sim
 
 if __name__ == "__main__":
     result = sim.run({path!r}, replications=8, jobs=2)
-    print("verdict:", result.summary["verdict"])
+    print("verdict:", result.score.verdict)
 """
 
 

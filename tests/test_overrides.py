@@ -95,16 +95,16 @@ def test_run_compare_and_sweep_take_a_mapping(tmp_path: Path) -> None:
     # Two tails, one parking spot: by hand, both land at 5 h; the first loads 18 pallets
     # and 54 people and leaves at 7 h, the second waits for the spot, loads the other 46
     # people from 7 h to 9 h and leaves: done at 09:00 (one tail alone: 22:00).
-    assert sim.run(path, overrides={"airlift.tails": 2}).summary["completion"]["p50"] == (
-        "2024-06-01T09:00"
+    assert sim.run(path, overrides={"airlift.tails": 2}).score.completion.p50 == (
+        dt.datetime(2024, 6, 1, 9, 0)
     )
     comparison = sim.compare([path, path], overrides={"airlift.tails": 2})
-    assert [row["completion_p50"] for row in comparison.summary["ranking"]] == [
-        "2024-06-01T09:00",
-        "2024-06-01T09:00",
+    assert [ranked.score.completion.p50 for ranked in comparison.score.ranking] == [
+        dt.datetime(2024, 6, 1, 9, 0),
+        dt.datetime(2024, 6, 1, 9, 0),
     ]
     swept = sim.sweep(path, {"airlift.tails": [1, "2"]}, overrides={"simulation.seed": 5})
-    assert [(row["airlift.tails"], row["completion_p50"]) for row in swept.rows] == [
-        ("1", "2024-06-01T22:00"),
-        ("2", "2024-06-01T09:00"),
+    assert [(row.value("airlift.tails"), row.score.completion.p50) for row in swept.rows] == [
+        ("1", dt.datetime(2024, 6, 1, 22, 0)),
+        ("2", dt.datetime(2024, 6, 1, 9, 0)),
     ]

@@ -24,7 +24,7 @@ put the script's code under `if __name__ == "__main__":`, e.g.
 
     if __name__ == "__main__":
         result = sim.run("scenarios/historical-2024.yaml", jobs=2)
-        print(result.summary["p_on_time"])
+        print(result.score.p_on_time)
 
 or run with jobs=1"""
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sim.answers.results import Comparison, RunResult, SweepResult
 from sim.answers.score import Precision
