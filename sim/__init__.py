@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.answers.results import Comparison, RunResult, SweepResult
+    from sim.answers.sensitivity import SensitivityResult, sensitivity
     from sim.answers.solving import SolveResult, solve
     from sim.montecarlo.engine import ReplicationError
     from sim.montecarlo.runs import compare, run, sweep
@@ -34,6 +35,8 @@ _EXPORTS = {
     "sweep": "sim.montecarlo.runs",
     "solve": "sim.answers.solving",
     "SolveResult": "sim.answers.solving",
+    "sensitivity": "sim.answers.sensitivity",
+    "SensitivityResult": "sim.answers.sensitivity",
     "ReplicationError": "sim.montecarlo.engine",
     "RunResult": "sim.answers.results",
     "Comparison": "sim.answers.results",
@@ -50,12 +53,14 @@ __all__ = [
     "ReplicationResult",
     "RunResult",
     "Scenario",
+    "SensitivityResult",
     "SolveResult",
     "SweepResult",
     "__version__",
     "compare",
     "load_scenario",
     "run",
+    "sensitivity",
     "simulate",
     "solve",
     "sweep",

@@ -27,3 +27,30 @@ airlift:
   turnaround_hours: 10
 simulation: {replications: 40, seed: 7, horizon_days: 90}
 """
+
+# One tail, one pallet, no airliners; only the clearance lead time (uniform 1–3 days) and
+# the service time (uniform 1–2 h) are uncertain. The tail asks at 0 h and is approved at
+# 24·lead; it flies 5 h, loads 3 h, services s h and takes off: completion 24·lead + 8 + s h.
+# At the lead's P10 and P90 (1 + 0.1·2 = 1.2 and 1 + 0.9·2 = 2.8 days) every replication
+# moves by (2.8 − 1.2)·24 = 38.4 h, so the median does too: a swing of 1.6 days.
+# The service's P10 and P90 (1.1 and 1.9 h) move it by 0.8 h = 0.0333 days.
+ONE_LEAD = """\
+schema_version: 1
+name: one-lead
+start: 2024-06-01T00:00
+deadline: 2024-06-03
+base: {parking: 1, loading_teams: 1}
+cargo:
+  - {name: pallet, count: 1, positions: 1, weight_kg: 1000}
+airlift:
+  tails: 1
+  payload_kg: 45000
+  leg_hours: 5
+  load_hours: 3
+  service_hours: {dist: uniform, low: 1, high: 2}
+  turnaround_hours: 10
+clearance:
+  opens: 2024-06-01T00:00
+  lead_days: {dist: uniform, low: 1, high: 3}
+simulation: {replications: 41, seed: 5, horizon_days: 30}
+"""

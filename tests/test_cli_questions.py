@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from questions_scenarios import SIXTY_LOADS
+from questions_scenarios import ONE_LEAD, SIXTY_LOADS
 from runs_scenarios import write
 
 from sim.cli.main import main
@@ -132,3 +132,46 @@ def test_bad_solve_options_are_usage_errors(
     assert code == 2
     assert out == ""
     assert err.splitlines()[-1] == f"drawdown solve: error: {message}"
+
+
+# --- sensitivity -----------------------------------------------------------------
+
+
+def test_sensitivity_prints_the_ranked_table_json_and_tornado(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "one-lead.yaml", ONE_LEAD)
+    code, out, _ = drawdown(capsys, "sensitivity", path, "--plots", tmp_path / "f")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("one-lead: what matters most")
+    # By hand (questions_scenarios.py): the lead time first, 1.6 days; the service 0.8 h.
+    assert lines[4].split()[:4] == ["1", "clearance.lead_days", "1.2", "2.8"]
+    assert lines[4].endswith("1.6 d")
+    assert lines[5].split()[:2] == ["2", "airlift.service_hours"]
+    assert (tmp_path / "f" / "one-lead-tornado.png").stat().st_size > 0
+    code, out, _ = drawdown(capsys, "sensitivity", path, "--json")
+    assert code == 0
+    assert json.loads(out)["inputs"][0]["swing_days"] == 1.6
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--also", "airlift.tials"],
+         f"unknown field 'airlift.tials': no 'tials' (allowed: {ALLOWED_AIRLIFT}); "
+         "did you mean 'tails'?"),
+        (["--also", "airlift.tails=4:2"],
+         "airlift.tails: the range must go from low to high (got 4:2)"),
+        (["--also", "airlift.tails=two:four"],
+         "airlift.tails: the bounds must be LOW:HIGH with a whole number at each end"),
+        (["--also", "name"], "name is not part of the course of action: it cannot be varied"),
+    ],
+)  # fmt: skip
+def test_bad_sensitivity_options_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], sixty: Path, options: list[str], message: str
+) -> None:
+    code, out, err = drawdown(capsys, "sensitivity", sixty, *options)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines()[-1] == f"drawdown sensitivity: error: {message}"

@@ -137,7 +137,7 @@ def make_grid(
     return grid
 
 
-def parse_range(k: Knob, text: str) -> tuple[Any, Any]:
+def parse_range(k: Knob, text: str, option: str = "--range") -> tuple[Any, Any]:
     """``LOW:HIGH``; date-times contain colons, so every split point is tried."""
     for position, char in enumerate(text):
         if char != ":":
@@ -146,7 +146,7 @@ def parse_range(k: Knob, text: str) -> tuple[Any, Any]:
             return k.parse(text[:position]), k.parse(text[position + 1 :])
         except VariationError:
             continue
-    raise VariationError(f"{k.field}: --range must be LOW:HIGH with {k.what} at each end")
+    raise VariationError(f"{k.field}: {option} must be LOW:HIGH with {k.what} at each end")
 
 
 # --- evaluations --------------------------------------------------------------

@@ -158,3 +158,61 @@ def add_solve(verbs: Any) -> None:
     )  # fmt: skip
     parser.add_argument("--plots", metavar="DIR", help="write the figures to DIR")
     parser.set_defaults(vary=None)
+
+
+# --- sensitivity ----------------------------------------------------------------
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from sim.answers.sensitivity import sensitivity
+    from sim.render.questions import render_sensitivity
+    from sim.scenario.variation import VariationError
+
+    check_output_path(args.json, args)
+    (scenario,) = load_scenarios(args)
+    try:
+        result = sensitivity(
+            scenario,
+            also=args.also,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            executor=args.executor,
+            progress=progress(args),
+            source=args.file,
+        )
+    except VariationError as error:
+        raise UsageError(str(error)) from None
+    if not args.quiet and args.json != "-":
+        print(render_sensitivity(result), end="")
+    if args.json is not None:
+        write_output(args.json, result.to_json())
+    if args.plots is not None:
+        from sim.plots.tornado import save_tornado
+
+        save_tornado(result, args.plots)
+    return 0
+
+
+def add_sensitivity(verbs: Any) -> None:
+    parser = add_verb(
+        verbs,
+        "sensitivity",
+        guarded(cmd_sensitivity),
+        help="rank the uncertain inputs by how far each moves the median completion "
+        "between its low and high end (a tornado)",
+        examples=[
+            "drawdown sensitivity scenarios/plan-1000.yaml -n 1000 -j 2 --plots out/",
+            "drawdown sensitivity scenarios/plan-1000.yaml --also airlift.tails "
+            "--also 'clearance.lead_days=1:10' --json out/tornado.json",
+        ],
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument(
+        "--also", action="append", default=[], metavar="FIELD[=LOW:HIGH]",
+        help="add a structural field (default bounds: ±1 for a whole number, ±10 %% for a "
+        "number, ±3 days for a date-time), or give an uncertain input its own bounds "
+        "instead of its P10 and P90 (repeatable)",
+    )  # fmt: skip
+    run_options(parser)
+    parser.add_argument("--plots", metavar="DIR", help="write the tornado chart to DIR")

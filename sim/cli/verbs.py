@@ -34,7 +34,7 @@ from sim.cli.options import (
     split_values,
     write_output,
 )
-from sim.cli.questions import add_solve
+from sim.cli.questions import add_sensitivity, add_solve
 from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
@@ -506,6 +506,7 @@ REGISTRATIONS: list[Callable[[Any], None]] = [
     add_compare,
     add_sweep,
     add_solve,
+    add_sensitivity,
     add_check,
     add_trace,
     add_report,

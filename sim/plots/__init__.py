@@ -18,6 +18,7 @@ deadline as a vermillion dashed line, dates in local Niamey time) is in
 - :mod:`~sim.plots.sweep` — a sweep (:func:`sweep_chart`)
 - :mod:`~sim.plots.drivers` — lateness drivers (:func:`lateness_drivers`)
 - :mod:`~sim.plots.solving` — what it takes (:func:`solve_curve`, :func:`frontier`)
+- :mod:`~sim.plots.tornado` — what matters most (:func:`tornado`)
 - :mod:`~sim.plots.saving` — a run's figures as files (:func:`figures_of`,
   :func:`save_figures`, :func:`figure_bytes`, :func:`median_replication`)
 """
@@ -31,6 +32,7 @@ from sim.plots.solving import frontier, solve_curve
 from sim.plots.sortie_timeline import sortie_timeline
 from sim.plots.style import STATE_COLOURS, new_figure
 from sim.plots.sweep import sweep_chart
+from sim.plots.tornado import tornado
 
 __all__ = [
     "STATE_COLOURS",
@@ -48,4 +50,5 @@ __all__ = [
     "solve_curve",
     "sortie_timeline",
     "sweep_chart",
+    "tornado",
 ]

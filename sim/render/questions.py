@@ -1,6 +1,7 @@
 """The planner's next questions as text: what it takes, what matters most, where we stand.
 
-Renderers over :class:`~sim.answers.solving.SolveResult`; nothing here runs the model.
+Renderers over :class:`~sim.answers.solving.SolveResult` and
+:class:`~sim.answers.sensitivity.SensitivityResult`; nothing here runs the model.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sim.answers.solving import answer_lines, percent_text
 from sim.render.text import table
 
 if TYPE_CHECKING:
+    from sim.answers.sensitivity import SensitivityResult
     from sim.answers.solving import SolveResult
     from sim.scenario.variation import Knob
 
@@ -75,5 +77,35 @@ def render_solve(result: SolveResult) -> str:
         f"  searched {grids}: {spent['evaluations']} evaluations, "
         f"{spent['replications']:,} replications, {spent['wall_seconds']:.1f} s "
         f"(-j {spent['jobs']}, seed {result.seed})"
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_sensitivity(result: SensitivityResult) -> str:
+    from sim.render.text import days, moment
+
+    base = result.baseline_dict()
+    lines = [
+        f"{result.name}: what matters most (each input at its low and high end, everything else "
+        "random, common random numbers)",
+        f"  baseline: P(on time) {percent_text(base['p_on_time'])}, "
+        f"P50 {moment(base['completion_p50'])}, P90 {moment(base['completion_p90'])}",
+    ]
+    rows = []
+    for rank, item in enumerate(result.inputs, start=1):
+        row = item.to_dict(result.scenario)
+        swing = row["swing_days"]
+        rows.append([
+            rank, item.field, item.show(item.low), item.show(item.high),
+            f"{percent_text(row['p_on_time_low'])} → {percent_text(row['p_on_time_high'])}",
+            f"{moment(row['p50_low'])} → {moment(row['p50_high'])}",
+            "unfinished" if swing is None else days(swing).lstrip("+"),
+        ])  # fmt: skip
+    headers = ["#", "input", "low", "high", "P(on time) low → high", "P50 low → high", "swing"]
+    lines.append(table(headers, rows))
+    spent = result.provenance
+    lines.append(
+        f"  {spent['evaluations']} evaluations, {spent['replications']:,} replications, "
+        f"{spent['wall_seconds']:.1f} s (-j {spent['jobs']}, seed {result.seed})"
     )
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -44,7 +44,13 @@ from sim.scenario.distributions import DistSpec, quantile_of, scaled
 from sim.scenario.laws import is_fixed
 from sim.scenario.problems import NO_VALUE
 from sim.scenario.validation import _members as annotation_members
-from sim.scenario.validation import allowed_keys, child_type, did_you_mean, lookup
+from sim.scenario.validation import (
+    allowed_keys,
+    child_type,
+    did_you_mean,
+    lookup,
+    problems_from_validation,
+)
 from sim.scenario.yaml_reader import FieldPath, format_path
 
 Kind = Literal["count", "number", "moment", "day", "scale"]
@@ -142,11 +148,8 @@ def _rebuild(data: dict[str, Any], what: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = format_path(tuple(first["loc"]))
-        raise VariationError(
-            f"{what} makes the scenario invalid: {where}: {first['msg']}"
-        ) from None
+        problem, _ = problems_from_validation(error, data, {}, "")[0]
+        raise VariationError(f"{what} makes the scenario invalid: {problem}") from None
 
 
 @dataclass(frozen=True)
