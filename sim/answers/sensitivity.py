@@ -178,9 +178,9 @@ class SensitivityResult:
         }
 
     def to_json(self) -> str:
-        from sim.answers.results import _dumps
+        from sim.render.data import dumps
 
-        return _dumps(self.to_dict())
+        return dumps(self.to_dict())
 
     def to_frame(self) -> Any:
         """One row per input, ranked (needs pandas)."""

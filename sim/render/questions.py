@@ -81,8 +81,12 @@ def render_solve(result: SolveResult) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def moment(value: str | None) -> str:
+    return "unfinished" if value is None else value.replace("T", " ")
+
+
 def render_sensitivity(result: SensitivityResult) -> str:
-    from sim.render.text import days, moment
+    from sim.render.text import days
 
     base = result.baseline_dict()
     lines = [
