@@ -139,7 +139,8 @@ def test_report_verb_writes_one_file(tmp_path: Path) -> None:
 
 def test_report_verb_refuses_to_overwrite_a_scenario(tmp_path: Path) -> None:
     assert main(["report", str(FULL), "-n", "2", "-q", "-o", str(tmp_path / "x.yaml")]) == 2
-    assert main(["report", str(FULL), "-n", "2", "-q", "-o", str(tmp_path / "no/r.html")]) == 2
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert main(["report", str(FULL), "-n", "2", "-q", "-o", str(tmp_path / "a-file/r.html")]) == 2
 
 
 @pytest.mark.usefixtures("quick_figures")

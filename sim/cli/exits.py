@@ -20,6 +20,15 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+EXIT_CODES = """exit codes:
+  0    success
+  1    a gate (--fail-under) or an expectation (check) failed
+  2    bad input or usage; nothing was run
+  3    a replication crashed or a worker died (the message says which)
+  130  interrupted (128 + the signal's number for other signals)"""
+"""The epilog of ``drawdown --help`` and of every verb's ``--help``."""
+
+
 class UsageError(Exception):
     """Options that parse but cannot work together."""
 

@@ -13,17 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from sim.cli.exits import ExitCode, print_problems
+from sim.cli.exits import EXIT_CODES, ExitCode, print_problems
 from sim.cli.options import Handler
 from sim.cli.verbs import REGISTRATIONS
 from sim.scenario.problems import ScenarioError
-
-EXIT_CODES = """exit codes:
-  0    success
-  1    a gate (--fail-under) or an expectation (check) failed
-  2    bad input or usage; nothing was run
-  3    a replication crashed or a worker died (the message says which)
-  130  interrupted (128 + the signal's number for other signals)"""
 
 
 class _VersionAction(argparse.Action):

@@ -9,12 +9,13 @@ library is imported at the top so that ``drawdown --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.exits import UsageError
+from sim.cli.exits import EXIT_CODES, UsageError
 from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
@@ -113,8 +114,12 @@ def split_values(text: str) -> list[str]:
 def add_verb(
     verbs: Any, name: str, handler: Handler, *, help: str, examples: Sequence[str]
 ) -> argparse.ArgumentParser:
-    """Declare a verb; its examples appear in its own ``--help`` and in ``drawdown --help``."""
+    """Declare a verb; its examples appear in its own ``--help`` and in ``drawdown --help``.
+
+    Its ``--help`` ends with the exit codes, which are the same for every verb.
+    """
     epilog = "examples:\n" + "\n".join(f"  {example}" for example in examples)
+    epilog += "\n\n" + EXIT_CODES
     parser: argparse.ArgumentParser = verbs.add_parser(
         name,
         help=help,
@@ -201,15 +206,31 @@ def load_scenarios(args: argparse.Namespace) -> list[Scenario]:
 
 
 def check_output_path(path: str | None, args: argparse.Namespace) -> None:
-    """Refuse to write a result over a scenario file (``--json a.yaml`` typed by mistake)."""
+    """Refuse an output path that cannot work, before anything runs.
+
+    A result is never written over a scenario file (``--json a.yaml`` typed by
+    mistake) nor over a folder. Missing folders are fine: every output option
+    creates its parent folders when it writes (:func:`write_output`), as
+    ``--plots DIR`` does, so ``--json out/run.json`` works on a fresh clone.
+    """
     if path is None or path == "-":
         return
     target = Path(path)
     inputs = {Path(p).resolve() for p in scenario_paths(args)}
     if target.suffix.lower() in (".yaml", ".yml") or target.resolve() in inputs:
         raise UsageError(f"will not write results over a scenario file ({path}); put --json last")
-    if not target.parent.is_dir():
-        raise UsageError(f"no such directory for {path}")
+    if target.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot create the folder for {path}: {folder} is a file")
+
+
+def output_folder(path: str | os.PathLike[str]) -> None:
+    """Create the parent folders of an output file (the one rule for every output option)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 def write_output(path: str, text: str) -> None:
@@ -218,6 +239,7 @@ def write_output(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
     else:
+        output_folder(path)
         write_atomic(path, text)
 
 

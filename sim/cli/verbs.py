@@ -25,6 +25,7 @@ from sim.cli.options import (
     check_output_path,
     fraction,
     load_scenarios,
+    output_folder,
     positive_int,
     progress,
     replication_index,
@@ -175,7 +176,7 @@ def add_run(verbs: Any) -> None:
         examples=[
             "drawdown run scenarios/historical-2024.yaml -n 1000 -j 2",
             "drawdown run scenarios/historical-2024.yaml --set airlift.tails=4 --json out/run.json",
-            "drawdown run scenarios/*.yaml --json > out/all.json",
+            "drawdown run scenarios/*.yaml --json out/all.json",
             "drawdown run scenarios/historical-2024.yaml --until-precision 0.01 --fail-under 0.9",
         ],
     )
@@ -401,12 +402,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sim.render.html import write_report
 
     output = Path(args.output)
-    if output.suffix.lower() in (".yaml", ".yml") or output.resolve() in {
-        Path(path).resolve() for path in scenario_paths(args)
-    }:
-        raise UsageError(f"will not write the report over a scenario file ({args.output})")
-    if not output.parent.is_dir():
-        raise UsageError(f"no such directory for {args.output}")
+    check_output_path(args.output, args)
     scenarios = load_scenarios(args)
     comparison = compare(
         scenarios,
@@ -418,6 +414,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     paths = scenario_paths(args)
     runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]
+    output_folder(output)
     write_report(runs, output, svg=args.svg, title=args.title)
     return 0
 
