@@ -25,7 +25,7 @@ expect:
   p_on_time: {min: 1.0}
   completion_p50: {after: 2024-06-01T21:00, before: 2024-06-01T23:00}
   verdict: on track
-  unfinished: {max: 0}
+  unfinished_fraction: {max: 0}
   milestones: {half the people: {min: 1.0}}
 """
 EXPECT_FAILED = """\

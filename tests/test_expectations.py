@@ -63,9 +63,12 @@ def test_an_unfinished_percentile_is_after_every_date() -> None:
     ]
 
 
-def test_unfinished_is_a_fraction_and_milestones_are_found_by_name() -> None:
-    # 10 of 200 replications unfinished: 0.05.
-    assert outcomes({"unfinished": {"max": 0.05}}) == [("unfinished", True, "0.05")]
+def test_unfinished_fraction_and_milestones_are_found_by_name() -> None:
+    # 10 of 200 replications unfinished (the summary's count): 10 / 200 = 0.05.
+    assert outcomes({"unfinished_fraction": {"max": 0.05}}) == [
+        ("unfinished_fraction", True, "0.05")
+    ]
+    assert outcomes({"unfinished_fraction": {"max": 0.04}})[0][1] is False
     assert outcomes({"milestones": {"half out": {"min": 0.8}, "other": {"min": 0}}}) == [
         ("milestone half out", False, "0.75"),
         ("milestone other", False, "none (known: half out)"),

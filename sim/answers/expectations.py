@@ -5,7 +5,8 @@ what the run gave, and whether it held. Bounds are inclusive (``min ≤ value �
 max``); a date window holds when ``after ≤ completion < before`` (a bare date
 stands for 00:00 of that day, so ``before: 2024-07-15`` means completed by the
 end of 14 July). An unfinished percentile (no date) is after every date: it fails
-``before`` and satisfies ``after``. ``unfinished`` is a fraction of replications.
+``before`` and satisfies ``after``. ``unfinished_fraction`` is the fraction of
+replications unfinished at the horizon (the summary's ``unfinished`` is their count).
 
 Whether an expectation holds is decided on the run's numbers as they are (the
 verdict of ``drawdown check``). :func:`check_run` adds to each outcome the 95 %
@@ -83,9 +84,9 @@ def check_expectations(expect: Expect, score: Score) -> list[ExpectationOutcome]
         outcomes.append(
             ExpectationOutcome("verdict", verdict == expect.verdict, expect.verdict, verdict)
         )
-    if expect.unfinished is not None:
+    if expect.unfinished_fraction is not None:
         fraction = score.unfinished / score.replications
-        outcomes.append(_bounds("unfinished", expect.unfinished, fraction))
+        outcomes.append(_bounds("unfinished_fraction", expect.unfinished_fraction, fraction))
     met = {milestone.name: milestone.p_met for milestone in score.milestones}
     for name, bounds in (expect.milestones or {}).items():
         if name not in met:
@@ -135,7 +136,7 @@ def _interval_of(name: str, result: RunResult) -> str:
         return f"{_fraction(low)}–{_fraction(high)}{of}"
     if name.startswith("completion_p"):
         return _completion(result, int(name.removeprefix("completion_p")))
-    if name == "unfinished":
+    if name == "unfinished_fraction":
         return _proportion(result.score.unfinished, n)
     milestones = [milestone.name for milestone in result.layout.milestones]
     milestone = name.removeprefix("milestone ")

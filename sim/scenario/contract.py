@@ -365,7 +365,7 @@ class Expect(Model):
     completion_p50: DateWindow | None = None
     completion_p90: DateWindow | None = None
     verdict: Literal["on track", "at risk", "late"] | None = None
-    unfinished: Bounds | None = None
+    unfinished_fraction: Bounds | None = None
     milestones: dict[Name, Bounds] | None = None
 
 
