@@ -122,7 +122,7 @@ def test_fail_under_is_a_gate(capsys: pytest.CaptureFixture[str], deterministic:
     code, out, err = drawdown(capsys, "run", deterministic, "-q", "--set",
                               "airlift.leg_hours=30", "--fail-under", "0.5")  # fmt: skip
     assert code == 1
-    assert out == ""
+    assert out.startswith("deterministic: LATE")  # -q silences the progress bar only
     assert "P(on time) 0.0000 is under 0.5" in err
 
 
@@ -298,3 +298,87 @@ def test_every_verb_has_an_example_in_help(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     for verb in ("run", "compare", "sweep", "check", "trace"):
         assert f"  drawdown {verb} " in out
+
+
+# --- exports and the small things (one rule for -q, --set recorded) -------------------
+
+
+def test_quiet_silences_progress_only(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    for argv in (
+        ["run", deterministic, "-q"],
+        ["compare", deterministic, deterministic, "-q"],
+        ["sweep", deterministic, "--set", "airlift.tails=1,2", "-q"],
+    ):
+        code, out, err = drawdown(capsys, *argv)
+        assert code == 0
+        assert "2024-06-01" in out, argv  # the result table
+        assert err == ""  # no progress bar
+    code, out, _ = drawdown(capsys, "compare", deterministic, deterministic, "-q", "--json", "-")
+    assert json.loads(out)["baseline"] == "deterministic"  # stdout holds the data alone
+
+
+def test_compare_writes_one_csv_row_per_scenario(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path
+) -> None:
+    faster = write(
+        tmp_path, "faster.yaml", DETERMINISTIC.replace("name: deterministic", "name: two")
+    )
+    code, out, _ = drawdown(capsys, "compare", deterministic, faster, "--set", "airlift.tails=2",
+                            "--csv", "-")  # fmt: skip
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["scenario"] for row in rows] == ["deterministic", "two"]
+    # Two tails, one parking spot: done at 09:00 in every replication (tests/test_overrides.py);
+    # 3 of 3 on time, Wilson 95 % low end 3 / (3 + 1.96²) = 0.4385.
+    assert rows[0]["completion_p50"] == "2024-06-01T09:00"
+    assert (rows[0]["p_on_time"], rows[0]["p_on_time_low"], rows[0]["p_on_time_high"]) == (
+        "1.0", "0.4385", "1.0"
+    )  # fmt: skip
+    assert rows[1]["completion_p50_difference_days"] == "0.0"
+
+
+def test_calibrate_writes_one_csv_row_per_point_and_quantity(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    full = ROOT / "tests" / "scenarios" / "valid" / "full.yaml"
+    target = tmp_path / "out" / "calibration.csv"
+    code, out, _ = drawdown(capsys, "calibrate", full, "-n", "4", "--csv", target)
+    assert code == 0
+    assert "personnel" in out  # the table is still printed
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    # full.yaml observes personnel on 7 Jul, personnel and cargo on 5 Aug: three rows.
+    assert [(row["at"], row["quantity"]) for row in rows] == [
+        ("2024-07-07T00:00", "personnel_out"),
+        ("2024-08-05T12:00", "personnel_out"),
+        ("2024-08-05T12:00", "cargo_out_kg"),
+    ]
+    assert rows[0]["record_low"] == "200.0"
+
+
+def test_set_values_appear_in_the_summary_and_the_provenance(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    code, out, _ = drawdown(capsys, "run", deterministic, "--set", "airlift.tails=2")
+    assert code == 0
+    assert out.splitlines()[2] == "  with --set airlift.tails=2"
+    code, out, _ = drawdown(capsys, "run", deterministic, "--set", "airlift.tails=2", "--json")
+    assert json.loads(out)["provenance"]["overrides"] == ["airlift.tails=2"]
+    code, out, _ = drawdown(capsys, "run", deterministic, "--json")
+    assert "overrides" not in json.loads(out)["provenance"]  # a plain run reads as before
+
+
+def test_trace_csv_to_a_file_leaves_stdout_one_line(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "r0.csv"
+    code, out, _ = drawdown(capsys, "trace", deterministic, "-r", "0", "--csv", target)
+    assert code == 0
+    events = len(target.read_text(encoding="utf-8").splitlines()) - 1  # less the header
+    assert out.splitlines() == [
+        f"replication 0, seed 1: complete at 2024-06-01 22:00; {events} events "
+        f"(log written to {target})"
+    ]
+    code, out, _ = drawdown(capsys, "trace", deterministic, "-r", "0", "--csv", "-")
+    assert out == target.read_text(encoding="utf-8")

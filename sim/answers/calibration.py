@@ -245,6 +245,30 @@ class CalibrationResult:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
+    def to_csv(self) -> str:
+        """``calibrate --csv``: one row per observed point and quantity, bands as columns."""
+        from sim.render.data import records_csv
+
+        rows = []
+        for point in self.points:
+            row: dict[str, Any] = {
+                "at": point.at.isoformat(timespec="minutes"),
+                "quantity": point.quantity,
+                "role": point.role,
+                "record_kind": point.record.kind,
+                "record_low": point.record.low,
+                "record_high": point.record.high if math.isfinite(point.record.high) else None,
+            }
+            row |= {f"simulated_{key}": value for key, value in point.simulated.to_dict().items()}
+            row["agrees"] = point.agrees
+            if self.fitted:
+                band = point.planner.to_dict() if point.planner is not None else {}
+                row |= {f"planner_{key}": band.get(key) for key in point.simulated.to_dict()}
+                row["agrees_with_planner_values"] = point.agrees_with_planner_values
+            row |= {"source": point.source, "note": point.note}
+            rows.append(row)
+        return records_csv(rows)
+
 
 def _value_at(scenario: Scenario, field: str) -> Any:
     node: Any = scenario.model_dump(mode="json", by_alias=True)

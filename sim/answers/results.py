@@ -169,6 +169,10 @@ class Comparison:
     def to_json(self) -> str:
         return data.dumps(self.to_dict())
 
+    def to_csv(self) -> str:
+        """``compare --csv``: the ranking, one row per scenario."""
+        return data.comparison_csv(self.score)
+
     def to_frame(self) -> Any:
         """One row per scenario with its score and differences vs the baseline (needs pandas)."""
         pandas = _pandas()

@@ -145,6 +145,8 @@ class Provenance:
     jobs: int
     chunk_size: int
     wall_seconds: float
+    overrides: tuple[str, ...] = ()
+    """The overrides applied after ``extends``, as ``KEY=VALUE`` (``--set`` or a mapping)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,11 @@ def run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> Non
         "workers need drawdown-sim installed); results equal a local run",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress bar and no summary table"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar (the result is still printed, unless --json - or --csv - "
+        "puts data on stdout)",
     )
     if outputs:
         parser.add_argument(
@@ -244,4 +248,27 @@ def write_output(path: str, text: str) -> None:
 
 
 def progress(args: argparse.Namespace) -> bool | None:
+    """``-q`` silences the progress bar, and only that: the result is what a verb prints."""
     return False if args.quiet else None
+
+
+def add_csv(parser: argparse.ArgumentParser, rows: str) -> None:
+    """``--csv PATH``: ``rows`` (e.g. "one row per scenario") as CSV, ``-`` for stdout."""
+    parser.add_argument("--csv", metavar="PATH", help=f"{rows} as CSV to PATH (- stdout)")
+
+
+def check_data_outputs(args: argparse.Namespace) -> None:
+    """The ``--json`` and ``--csv`` paths of a verb, checked before anything runs."""
+    json_path, csv_path = getattr(args, "json", None), getattr(args, "csv", None)
+    check_output_path(json_path, args)
+    check_output_path(csv_path, args)
+    if json_path == "-" and csv_path == "-":
+        raise UsageError("--json and --csv cannot both go to stdout")
+
+
+def result_on_stdout(args: argparse.Namespace) -> bool:
+    """Whether the verb prints its result table: unless stdout carries ``--json -``/``--csv -``.
+
+    ``-q`` does not change this (it silences the progress bar only).
+    """
+    return "-" not in (getattr(args, "json", None), getattr(args, "csv", None))

@@ -94,7 +94,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
-    if not args.quiet and args.json != "-":
+    if args.json != "-":  # -q silences the progress bar only
         print(render_solve(result), end="")
     if args.json is not None:
         write_output(args.json, result.to_json())

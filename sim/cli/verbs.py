@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from sim.cli.exits import ExitCode, UsageError, guarded, print_problems
 from sim.cli.options import (
+    add_csv,
     add_scenario_arguments,
     add_verb,
+    check_data_outputs,
     check_output_path,
     fraction,
     load_scenarios,
@@ -29,6 +31,7 @@ from sim.cli.options import (
     positive_int,
     progress,
     replication_index,
+    result_on_stdout,
     run_options,
     scenario_paths,
     seed,
@@ -118,20 +121,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.render.data import dumps, runs_csv
     from sim.render.text import render_run
 
-    check_output_path(args.json, args)
-    check_output_path(args.csv, args)
-    if args.json == "-" and args.csv == "-":
-        raise UsageError("--json and --csv cannot both go to stdout")
+    check_data_outputs(args)
     if args.svg and args.plots is None:
         raise UsageError("--svg goes with --plots DIR")
-    scenarios = load_scenarios(args)  # every file's problems at once, before any run
+    load_scenarios(args)  # every file's problems at once, before any run
     results: list[RunResult] = []
-    table_on_stdout = not args.quiet and args.json != "-" and args.csv != "-"
+    table_on_stdout = result_on_stdout(args)
     with engine_of(args) as engine:
-        for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
+        for path in scenario_paths(args):
             result = run(
-                scenario,
-                source=path,
+                path,
+                overrides=args.overrides,  # loaded again: the provenance records them
                 replications=args.replications,
                 seed=args.seed,
                 until_precision=args.until_precision,
@@ -182,7 +182,7 @@ def add_run(verbs: Any) -> None:
     )
     add_scenario_arguments(parser, many=True)
     run_options(parser)
-    parser.add_argument("--csv", metavar="PATH", help="one row per replication to PATH (- stdout)")
+    add_csv(parser, "one row per replication")
     parser.add_argument(
         "--plots", metavar="DIR", help="write the figures as DIR/<scenario>-<figure>.png"
     )
@@ -215,20 +215,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.montecarlo.runs import compare
     from sim.render.text import render_comparison
 
-    check_output_path(args.json, args)
+    check_data_outputs(args)
+    load_scenarios(args)  # every file's problems at once, before any run
     comparison = compare(
-        load_scenarios(args),
-        sources=scenario_paths(args),
+        scenario_paths(args),
+        overrides=args.overrides,
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
         executor=args.executor,
         progress=progress(args),
     )
-    if not args.quiet and args.json != "-":
+    if result_on_stdout(args):
         print(render_comparison(comparison), end="")
     if args.json is not None:
         write_output(args.json, comparison.to_json())
+    if args.csv is not None:
+        write_output(args.csv, comparison.to_csv())
     return 0
 
 
@@ -242,10 +245,13 @@ def add_compare(verbs: Any) -> None:
         "paired differences vs the first",
         examples=[
             "drawdown compare scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml -n 2000",
+            "drawdown compare scenarios/plan-1000.yaml scenarios/coa-*.yaml -n 500 "
+            "--csv out/coas.csv",
         ],
     )
     add_scenario_arguments(parser, many=True)
     run_options(parser)
+    add_csv(parser, "one row per scenario (rank, score, differences vs the first)")
 
 
 # --- sweep --------------------------------------------------------------------
@@ -255,8 +261,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.montecarlo.runs import sweep
     from sim.render.text import render_sweep
 
-    check_output_path(args.json, args)
-    check_output_path(args.csv, args)
+    check_data_outputs(args)
     axes: dict[str, list[str]] = {}
     fixed: list[str] = []
     for item in args.overrides:
@@ -278,7 +283,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         executor=args.executor,
         progress=progress(args),
     )
-    if not args.quiet and args.json != "-" and args.csv != "-":
+    if result_on_stdout(args):
         print(render_sweep(result), end="")
     if args.json is not None:
         write_output(args.json, result.to_json())
@@ -301,7 +306,7 @@ def add_sweep(verbs: Any) -> None:
     )
     add_scenario_arguments(parser)
     run_options(parser)
-    parser.add_argument("--csv", metavar="PATH", help="one row per combination to PATH")
+    add_csv(parser, "one row per combination")
 
 
 # --- check --------------------------------------------------------------------
@@ -365,12 +370,14 @@ def cmd_trace(args: argparse.Namespace) -> int:
         write_output(args.csv, csv_table(TRACE_COLUMNS, trace_rows(scenario, events)))
         if args.csv == "-":
             return 0
-    print(render_trace(scenario, events), end="")
+    else:  # with --csv PATH the log is in the file: stdout gets the last line only
+        print(render_trace(scenario, events), end="")
     if result.completion_hours is None:
         ending = f"unfinished ({result.unfinished_reason})"
     else:
         ending = f"complete at {when(scenario.moment(result.completion_hours))}"
-    print(f"replication {args.replication}, seed {seed}: {ending}; {len(events)} events")
+    written = f" (log written to {args.csv})" if args.csv is not None else ""
+    print(f"replication {args.replication}, seed {seed}: {ending}; {len(events)} events{written}")
     return 0
 
 
@@ -391,7 +398,11 @@ def add_trace(verbs: Any) -> None:
         help="replication index (0-based, as in run --csv)",
     )  # fmt: skip
     parser.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
-    parser.add_argument("--csv", metavar="PATH", help="write the log as CSV to PATH (- stdout)")
+    parser.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="write the log as CSV to PATH instead of printing it (- stdout: the CSV alone)",
+    )
 
 
 # --- report -------------------------------------------------------------------
@@ -403,9 +414,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     check_output_path(args.output, args)
-    scenarios = load_scenarios(args)
+    load_scenarios(args)  # every file's problems at once, before any run
     comparison = compare(
-        scenarios,
+        scenario_paths(args),
+        overrides=args.overrides,
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
@@ -451,7 +463,7 @@ def add_report(verbs: Any) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.answers.calibration import calibrate, render_calibration
 
-    check_output_path(args.json, args)
+    check_data_outputs(args)
     try:
         result = calibrate(
             args.file,
@@ -468,7 +480,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return 2
     if args.json is not None:
         write_output(args.json, result.to_json())
-    if args.json != "-" and not args.quiet:
+    if args.csv is not None:
+        write_output(args.csv, result.to_csv())
+    if result_on_stdout(args):
         print(render_calibration(result), end="")
     return 0
 
@@ -483,10 +497,12 @@ def add_calibrate(verbs: Any) -> None:
         examples=[
             "drawdown calibrate scenarios/historical-2024.yaml -n 1000 -j 2",
             "drawdown calibrate scenarios/historical-2024.yaml --as-written --json out.json",
+            "drawdown calibrate scenarios/historical-2024.yaml --csv out/calibration.csv",
         ],
     )
     add_scenario_arguments(parser)
     run_options(parser)
+    add_csv(parser, "one row per observed point and quantity")
     parser.add_argument(
         "--as-written",
         action="store_true",

@@ -10,6 +10,7 @@ in this process.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -129,6 +130,16 @@ def _score(
     return RunResult(
         scenario=scenario, table=table, layout=layout, score=result_score, typical=typical
     )
+
+
+def _noted(result: RunResult, overrides: Overrides) -> RunResult:
+    """The result with the overrides it ran with written into its provenance."""
+    items = tuple(made.item for made in settings(overrides))
+    if not items:
+        return result
+    provenance = dataclasses.replace(result.score.provenance, overrides=items)
+    score = dataclasses.replace(result.score, provenance=provenance)
+    return dataclasses.replace(result, score=score)
 
 
 def _run_until_precision(
@@ -255,13 +266,16 @@ def run(
     with engine_for(engine, jobs, executor, chunk_size, progress) as used:
         if until_precision is None:
             (result,) = _run_all(used, [(scenario, path or source)])
-            return result
-        return _run_until_precision(
-            scenario,
-            path or source,
-            engine=used,
-            until_precision=until_precision,
-            max_replications=max(max_replications, scenario.simulation.replications),
+            return _noted(result, overrides)
+        return _noted(
+            _run_until_precision(
+                scenario,
+                path or source,
+                engine=used,
+                until_precision=until_precision,
+                max_replications=max(max_replications, scenario.simulation.replications),
+            ),
+            overrides,
         )
 
 
@@ -309,7 +323,8 @@ def compare(
         chunk_size=chunk_size,
         engine=engine,
     )
-    return build_comparison(results, seed=common_seed)
+    noted = tuple(_noted(result, overrides) for result in results)
+    return build_comparison(noted, seed=common_seed)
 
 
 def _axis_setting(key: str, value: Any) -> tuple[str, Setting]:
@@ -370,6 +385,10 @@ def sweep(
         progress=progress,
         chunk_size=chunk_size,
         engine=engine,
+    )
+    results = tuple(
+        _noted(result, [*fixed, *(made for _, made in combination)])
+        for result, combination in zip(results, runs, strict=True)
     )
     return SweepResult(
         axes=tuple(

@@ -157,6 +157,10 @@ def score_dict(score: Score) -> JSON:
         payload["precision"] = precision
     provenance = dataclasses.asdict(score.provenance)
     provenance["wall_seconds"] = round(score.provenance.wall_seconds, 3)
+    # Present when the run changed its file (--set, overrides=): a plain run reads as before.
+    provenance["overrides"] = list(score.provenance.overrides)
+    if not provenance["overrides"]:
+        del provenance["overrides"]
     payload["provenance"] = provenance
     return payload
 
@@ -310,6 +314,18 @@ def runs_csv(runs: Sequence[Run]) -> str:
     )
 
 
+def _split_intervals(record: Mapping[str, Any]) -> JSON:
+    """A record with each ``…ci95`` pair as two columns in its place, ``…_low`` and ``…_high``."""
+    flat: JSON = {}
+    for key, value in record.items():
+        if "ci95" in key and isinstance(value, list):
+            stem = key.replace("_ci95", "").replace("ci95", "")
+            flat[f"{stem}_low"], flat[f"{stem}_high"] = value
+        else:
+            flat[key] = value
+    return flat
+
+
 def sweep_csv(rows: Sequence[SweepRow]) -> str:
     """``sweep --csv``: one row per combination, the interval as two columns."""
     flat = []
@@ -318,3 +334,8 @@ def sweep_csv(rows: Sequence[SweepRow]) -> str:
         low, high = record.pop("p_on_time_ci95")
         flat.append({**record, "p_on_time_low": low, "p_on_time_high": high})
     return records_csv(flat)
+
+
+def comparison_csv(comparison: ComparisonScore) -> str:
+    """``compare --csv``: the ranking, one row per scenario, each interval as two columns."""
+    return records_csv([_split_intervals(ranked_dict(ranked)) for ranked in comparison.ranking])

@@ -78,6 +78,8 @@ def render_run(result: RunResult) -> str:
         f"(95 % CI {interval(s.p_on_time_ci95)})",
         f"  deadline end of {s.deadline.isoformat()}; {s.replications} replications, seed {s.seed}",
     ]
+    if s.provenance.overrides:
+        lines.append(f"  with --set {', '.join(s.provenance.overrides)}")
     if s.precision is not None:
         precision = s.precision
         reached = "reached" if precision.reached else "NOT reached (cap)"
