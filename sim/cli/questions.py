@@ -183,7 +183,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
-    if not args.quiet and args.json != "-":
+    if args.json != "-":  # -q silences the progress bar only
         print(render_sensitivity(result), end="")
     if args.json is not None:
         write_output(args.json, result.to_json())
