@@ -60,3 +60,33 @@ def test_draws_are_clipped_to_the_field_domain() -> None:
 def test_stream_parts_must_be_32_bit() -> None:
     with pytest.raises(ValueError, match="stream part"):
         Streams(1, 0).rng(Source.LEG, -1)
+
+
+def test_a_stream_starts_with_its_slice_of_the_replication_block() -> None:
+    """LEG, part 0 starts after the slices of the sources numbered before it.
+
+    Sizes × parts before LEG: opening 2 × 1, lead 24 × 4, denial 24 × 4,
+    suspensions 24 × 1, weather 128 × 1, seats 12 × 4, cancel 12 × 4
+    = 2 + 96 + 96 + 24 + 128 + 48 + 48 = 442; its slice is block[442:490].
+    """
+    import numpy as np
+
+    from sim.randomness import BLOCK_SIZE
+
+    root = np.random.SeedSequence(42, spawn_key=(7,))
+    block = np.random.Generator(np.random.SFC64(root)).random(BLOCK_SIZE).tolist()
+    leg = Streams(42, 7).rng(Source.LEG)
+    assert [leg.random() for _ in range(48)] == block[442:490]
+    # Past its slice the stream goes on with its own generator, not into the next slice.
+    assert leg.random() != block[490]
+
+
+def test_a_stream_goes_on_past_its_slice_and_parts_without_one_work_alike() -> None:
+    def numbers(part: int) -> list[float]:
+        stream = Streams(9, 2).rng(Source.LOAD, part)
+        return [stream.random() for _ in range(100)]  # the slice holds 24
+
+    assert numbers(1) == numbers(1)
+    assert numbers(12) == numbers(12)  # only parts 0-3 have a slice
+    assert len({*numbers(1), *numbers(12)}) == 200
+    assert all(0.0 <= value < 1.0 for value in numbers(12))
