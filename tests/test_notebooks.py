@@ -20,6 +20,7 @@ EXPECTED = [
     "01-explore-a-scenario.ipynb",
     "02-compare-courses-of-action.ipynb",
     "03-calibration-2024.ipynb",
+    "04-what-would-it-take.ipynb",
 ]
 
 

@@ -115,8 +115,8 @@ def make_grid(
         low, high = parse_range(k, value_range)
     elif value_range is None:
         low, high = default_range(scenario, k)
-    else:
-        low, high = value_range
+    else:  # values, or text as on the command line
+        low, high = (k.parse(end) if isinstance(end, str) else end for end in value_range)
     if k.distance(low, high) < 0:
         raise VariationError(
             f"{k.field}: the range must go from low to high (got {k.show(low)}:{k.show(high)})"
