@@ -93,17 +93,6 @@ class Blocked:
         )
 
 
-def free_of_all(hours: float, *blocked: Blocked) -> float:
-    """The first instant at or after ``hours`` free of every blocked set."""
-    while True:
-        moved = hours
-        for periods in blocked:
-            moved = periods.free_from(moved)
-        if moved == hours:
-            return hours
-        hours = moved
-
-
 def poisson_arrivals(
     rng: random.Random, rate_per_hour: float, begin: float, end: float
 ) -> list[float]:

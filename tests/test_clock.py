@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from sim.clock import Blocked, Clock, free_of_all, poisson_arrivals
+from sim.clock import Blocked, Clock, poisson_arrivals
 
 
 def test_clock_counts_hours_and_calendar_days_from_a_mid_morning_start() -> None:
@@ -52,14 +52,6 @@ def test_total_hours_counts_closed_time_up_to_a_moment() -> None:
     assert closed.total_hours() == 9.0
     assert closed.total_hours(until=32.0) == 5.0 + 2.0
     assert closed.total_hours(until=5.0) == 0.0
-
-
-def test_free_of_all_clears_weather_and_suspension_together() -> None:
-    """Weather closes 10–15, a suspension runs 14–20, weather again 19–22: open at 22."""
-    weather = Blocked([(10.0, 15.0), (19.0, 22.0)])
-    suspension = Blocked([(14.0, 20.0)])
-    assert free_of_all(11.0, weather, suspension) == 22.0
-    assert free_of_all(5.0, weather, suspension) == 5.0
 
 
 def test_poisson_arrivals_lie_in_the_window_in_order() -> None:

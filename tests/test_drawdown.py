@@ -1,7 +1,7 @@
 """One replication of small deterministic drawdowns, with every expected number computed by hand.
 
 Each test describes a real situation at Base 101 and works out, in comments,
-from the contract (scenario-format.md) and the module docstrings, when each
+from the contract (docs/scenario-reference.md) and the module docstrings, when each
 sortie or airliner leaves and what it carries. The base scenario (see
 ``model_helpers.BASE``) is one C-17 cycling every 24 h: leg 5 h, load 3 h,
 service 1 h, leg 5 h back, turnaround 10 h; its k-th take-off from Base 101

@@ -1,6 +1,6 @@
 """The C-17 tails: each cycles between the offload station and Base 101.
 
-**One cycle** (scenario-format.md, "the cycle of one tail"): at the offload
+**One cycle** (docs/scenario-reference.md, the aircraft cycle): at the offload
 station the tail asks for a landing clearance; once the turnaround is done, the
 clearance approved and there is something to carry, it launches, flies
 ``leg_hours``, lands when the airfield is open, the day's landing cap allows

@@ -1,6 +1,7 @@
 """The scenario: one course of action for drawing down Base 101, validated once and frozen.
 
-These models are the scenario contract (``scenario-format.md``, version 1) in code.
+These models are the scenario contract (``docs/scenario-reference.md``, format
+version 1 with the 1.1 rulings) in code.
 Every model forbids unknown keys and does not coerce types (``"3"`` is not 3,
 ``no`` is not False); numbers must be finite; cross-field rules (deadline after
 start, milestone before the deadline, a service window that ends after it starts)
@@ -33,8 +34,6 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.scenario.distributions import Dist
 from sim.scenario.laws import bounds_of
-
-SCHEMA_VERSION = 1
 
 # Sane bounds: a drawdown of Base 101 is about a thousand people and a few
 # hundred pallets. The limits are generous, but they stop a typo (an extra
