@@ -146,3 +146,10 @@ def test_a_worker_imports_no_pydantic_yaml_or_plotting(random_yaml: Path) -> Non
         [sys.executable, "-c", child], input=task, capture_output=True, check=True
     )
     assert done.stdout.decode().split() == ["2", "[]"]
+
+
+def test_a_run_without_progress_bar_starts_no_thread(random_yaml: Path) -> None:
+    """So that the next engine of the process may still fork its workers."""
+    before = threading.active_count()
+    Engine(progress=False).run(load_scenario(random_yaml), Indices(), indices=range(3))
+    assert threading.active_count() == before

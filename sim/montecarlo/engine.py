@@ -418,17 +418,32 @@ class Engine:
             raise
 
 
+class _NoBar:
+    """The progress bar when none is shown (tqdm would start its monitor thread anyway,
+    and a process running a second thread no longer forks its workers)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, count: int) -> None:
+        return None
+
+
 def _progress_bar(total: int, label: str, progress: bool | None) -> Any:
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return _NoBar()
     from tqdm import tqdm
 
-    show = sys.stderr.isatty() if progress is None else progress
     return tqdm(
         total=total,
         desc=label,
         unit="rep",
         file=sys.stderr,
         delay=1.0,
-        disable=not show,
         leave=False,
         dynamic_ncols=True,
     )
