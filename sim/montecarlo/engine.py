@@ -315,11 +315,15 @@ class Engine:
     def run_many(
         self, batches: Sequence[Batch[Any, Any]], *, label: str | None = None
     ) -> list[Any]:
-        """The answers of several batches, run from one queue (no barrier between them)."""
+        """The answers of several batches, run from one queue (no barrier between them).
+
+        Chunks are sized for all the batches' replications together
+        (:meth:`chunk_for` of their total), as if they were one run.
+        """
         self._start()
         chunks: list[tuple[int, range]] = []
+        size = self.chunk_for(sum(len(batch.indices) for batch in batches))
         for position, batch in enumerate(batches):
-            size = self.chunk_for(len(batch.indices))
             stop = batch.indices.stop
             chunks += [
                 (position, range(first, min(first + size, stop)))
@@ -343,15 +347,18 @@ class Engine:
         """Replications (prepared scenario, seed, index) with their traces, in workers if any.
 
         A run keeps the trace of its typical replication (for its pictures): it is
-        simulated again, with ``trace=True``, where the run's replications were.
+        simulated again, with ``trace=True``, where the run's replications were (this
+        process takes its share when the pool is the engine's own).
         """
         self._start()
         executor = self._executor
         if executor is None:
             return [simulate_traced(*item) for item in wanted]
-        futures = [executor.submit(simulate_traced, *item) for item in wanted]
+        here = len(wanted) // self.jobs if executor is self._own else 0
+        futures = [executor.submit(simulate_traced, *item) for item in wanted[here:]]
         try:
-            return [future.result() for future in futures]
+            mine = [simulate_traced(*item) for item in wanted[:here]]
+            return mine + [future.result() for future in futures]
         except BrokenProcessPool as error:
             for future in futures:
                 future.cancel()

@@ -100,6 +100,7 @@ def _score(
     typical: ReplicationResult,
     *,
     engine: Engine,
+    chunk_size: int,
     started: float,
     precision: Precision | None = None,
 ) -> RunResult:
@@ -121,7 +122,7 @@ def _score(
         replications=len(table),
         version=package_version(),
         jobs=engine.workers,
-        chunk_size=engine.chunk_for(len(table)),
+        chunk_size=chunk_size,
         wall_seconds=time.perf_counter() - started,
     )
     result_score = score(
@@ -181,7 +182,14 @@ def _run_until_precision(
     )
     (typical,) = engine.traced([(prepared, seed, median_replication(table))])
     return _score(
-        scenario, source, table, typical, engine=engine, started=started, precision=precision
+        scenario,
+        source,
+        table,
+        typical,
+        engine=engine,
+        chunk_size=engine.chunk_for(scenario.simulation.replications),
+        started=started,
+        precision=precision,
     )
 
 
@@ -224,8 +232,11 @@ def _run_all(engine: Engine, resolved: Sequence[tuple[Scenario, str | None]]) ->
             for batch, table in zip(batches, tables, strict=True)
         ]
     )
+    chunk_size = engine.chunk_for(sum(len(batch.indices) for batch in batches))
     return [
-        _score(scenario, source, table, traced, engine=engine, started=started)
+        _score(
+            scenario, source, table, traced, engine=engine, chunk_size=chunk_size, started=started
+        )
         for (scenario, source), table, traced in zip(resolved, tables, typical, strict=True)
     ]
 
