@@ -5,7 +5,9 @@ A scenario's *dist* fields are validated by the models of
 :meth:`law` method), a frozen dataclass with the same parameters and a
 ``draw(rng)`` method, or a plain ``float`` when the value is fixed. The
 simulation sees laws only, so a worker process needs neither pydantic nor the
-validation code to simulate (see :mod:`sim.scenario.compiled`).
+validation code to simulate (see :mod:`sim.scenario.compiled`). A law's
+``sampler(rng)`` is the callable :class:`Draws` calls: the same numbers as
+``draw(rng)``, with one call less and constants computed once.
 
 Values are drawn one at a time from a :class:`random.Random` stream (see
 ``sim.randomness``): a scalar draw costs a fraction of a microsecond, where a
@@ -40,6 +42,9 @@ class UniformLaw:
     def draw(self, rng: random.Random) -> float:
         return rng.uniform(self.low, self.high)
 
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        return partial(rng.uniform, self.low, self.high)
+
 
 @dataclass(frozen=True, slots=True)
 class TriangularLaw:
@@ -55,6 +60,9 @@ class TriangularLaw:
 
     def draw(self, rng: random.Random) -> float:
         return rng.triangular(self.low, self.high, self.mode)
+
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        return partial(rng.triangular, self.low, self.high, self.mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,9 @@ class NormalLaw:
             if value >= 0:
                 return value
 
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        return partial(self.draw, rng)
+
 
 @dataclass(frozen=True, slots=True)
 class LogNormalLaw:
@@ -103,6 +114,10 @@ class LogNormalLaw:
     def draw(self, rng: random.Random) -> float:
         return rng.lognormvariate(math.log(self.median), self.sigma)
 
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        # The same two numbers draw() computes each time, computed once.
+        return partial(rng.lognormvariate, math.log(self.median), self.sigma)
+
 
 @dataclass(frozen=True, slots=True)
 class ExponentialLaw:
@@ -116,6 +131,9 @@ class ExponentialLaw:
 
     def draw(self, rng: random.Random) -> float:
         return rng.expovariate(1.0 / self.mean_) if self.mean_ > 0 else 0.0
+
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        return partial(rng.expovariate, 1.0 / self.mean_) if self.mean_ > 0 else partial(float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +155,15 @@ class ChoiceLaw:
         if self.weights is None:
             return self.values[rng.randrange(len(self.values))]
         return rng.choices(self.values, self.weights)[0]
+
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
+        values = self.values
+        if self.weights is None:
+            count = len(values)
+            return lambda: values[rng.randrange(count)]
+        # The running sums random.choices would compute at every draw: same numbers.
+        cumulative = list(accumulate(self.weights))
+        return lambda: rng.choices(values, cum_weights=cumulative)[0]
 
 
 RandomLaw = UniformLaw | TriangularLaw | NormalLaw | LogNormalLaw | ExponentialLaw | ChoiceLaw
@@ -204,13 +231,7 @@ class Draws:
         else:
             if rng is None:
                 raise ValueError("a random stream is needed for a non-fixed distribution")
-            if isinstance(law, ChoiceLaw) and law.weights is not None:
-                # The running sums random.choices would compute at every draw: same numbers.
-                cumulative = list(accumulate(law.weights))
-                values = law.values
-                self._draw = lambda: rng.choices(values, cum_weights=cumulative)[0]
-            else:
-                self._draw = partial(law.draw, rng)
+            self._draw = law.sampler(rng)
 
     @property
     def fixed(self) -> float | None:
