@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from sim.actors.clearance import ClearanceOffice
+from sim.actors.clearance import RESUBMIT_HOURS, ClearanceOffice
 from sim.clock import Blocked, Clock
 from sim.randomness import Streams
 from sim.scenario.contract import Clearance
@@ -92,3 +92,39 @@ def test_each_tail_has_its_own_lead_times() -> None:
     for _ in range(5):
         busy.request(0, 100.0)
     assert busy.request(1, 100.0) == quiet.request(1, 100.0)
+
+
+class _Denials:
+    """A denial stream that denies the first ``times`` requests, then approves."""
+
+    def __init__(self, times: int) -> None:
+        self.left = times
+
+    def happens(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def test_a_request_after_a_denial_is_not_answered_at_the_same_instant() -> None:
+    """Zero lead, opened: denied three times, each new request answered an hour later.
+
+    Asked at 50 h (after the opening at 42 h): answers at 50, 51, 52 (denied) and 53 h.
+    """
+    clearances = office(lead_days=0)
+    clearances._denials[0] = _Denials(3)  # type: ignore[call-overload]
+    answer = clearances.request(0, 50.0)
+    assert (answer.approved_hours, answer.requests, answer.denials) == (53.0, 4, 3)
+    assert RESUBMIT_HOURS == 1.0
+
+
+def test_denials_near_certain_end_at_the_horizon_instead_of_looping() -> None:
+    """p = 0.9999999999 with zero lead used to loop at one instant for ever.
+
+    Now each denial costs an hour: answers at 42 h (the opening), 43, … 719 h are
+    678 denials, and the next answer would be at the 720 h horizon: none within it.
+    (An approval among 678 draws at p = 1e-10 has a chance of 7e-8; the seed is fixed.)
+    """
+    clearances = office(lead_days=0, denial_probability=0.9999999999)
+    answer = clearances.request(0, 0.0)
+    assert math.isinf(answer.approved_hours)
+    assert (answer.requests, answer.denials) == (679, 678)

@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 from runs_scenarios import DETERMINISTIC, RANDOM, write
 
+from sim.cli import options
 from sim.cli.main import main
+from sim.montecarlo.workers import max_jobs
+from sim.scenario.contract import MAX_REPLICATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -382,3 +385,135 @@ def test_trace_csv_to_a_file_leaves_stdout_one_line(
     ]
     code, out, _ = drawdown(capsys, "trace", deterministic, "-r", "0", "--csv", "-")
     assert out == target.read_text(encoding="utf-8")
+
+
+# --- outputs that cannot be written: a message, exit 2, nothing half-written ------------
+
+
+@pytest.mark.parametrize(
+    ("verb", "option", "reason"),
+    [
+        ("run", "--json", "is a directory"),
+        ("run", "--csv", "is a directory"),
+        ("report", "-o", "is a directory"),
+    ],
+)
+def test_a_directory_as_output_is_refused_before_the_run(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path,
+    verb: str, option: str, reason: str,
+) -> None:  # fmt: skip
+    target = tmp_path / "out"
+    target.mkdir()
+    code, out, err = drawdown(capsys, verb, deterministic, option, target, "-q")
+    assert (code, out) == (2, "")
+    assert err == f"drawdown {verb}: error: {target}: cannot write: {reason}\n"
+
+
+def test_plots_into_a_file_is_refused(
+    capsys: pytest.CaptureFixture[str], deterministic: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "plots").write_text("")
+    code, out, err = drawdown(capsys, "run", deterministic, "-q", "--plots", tmp_path / "plots")
+    assert (code, out) == (2, "")  # refused before the run: no table
+    assert err == f"drawdown run: error: {tmp_path / 'plots'}: cannot write: is not a directory\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux /dev/full")
+def test_a_full_disk_is_a_message(capsys: pytest.CaptureFixture[str], deterministic: Path) -> None:
+    code, _, err = drawdown(capsys, "run", deterministic, "-q", "--json", "/dev/full")
+    assert (code, err) == (
+        2,
+        "drawdown run: error: /dev/full: cannot write: No space left on device\n",
+    )
+
+
+# --- names from a scenario are data, never commands ---------------------------------------
+
+
+HOSTILE_NAME = 'name: "=HYPERLINK(\\"x\\") \\e]0;pwned\\a\\e[2J"\n'
+
+
+def test_escape_sequences_in_a_name_are_shown_not_obeyed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, "hostile.yaml", DETERMINISTIC.replace("name: deterministic\n", HOSTILE_NAME)
+    )
+    code, out, _ = drawdown(capsys, "run", path, "-n", "1")
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert out.startswith('=HYPERLINK("x") \\x1b]0;pwned\\x07\\x1b[2J: ')
+
+
+def test_csv_cells_are_not_spreadsheet_formulas(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, deterministic: Path
+) -> None:
+    path = write(
+        tmp_path, "hostile.yaml", DETERMINISTIC.replace("name: deterministic\n", HOSTILE_NAME)
+    )
+    code, out, _ = drawdown(capsys, "run", path, deterministic, "-n", "1", "-q", "--csv", "-")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["scenario"] == '\'=HYPERLINK("x") \x1b]0;pwned\x07\x1b[2J'
+    assert rows[1]["scenario"] == "deterministic"
+    assert rows[0]["slack_days"] == rows[1]["slack_days"]  # numbers stay numbers
+
+
+def test_plots_from_a_hostile_name_stay_in_their_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``../../x/evil $\\foo{$``: no climbing out, and the $…$ is text, not a formula."""
+    hostile = 'name: "../../x/evil $\\\\foo{$"\n'
+    path = write(tmp_path, "hostile.yaml", DETERMINISTIC.replace("name: deterministic\n", hostile))
+    figures = tmp_path / "a" / "b" / "plots"
+    code, _, err = drawdown(capsys, "run", path, "-n", "2", "-q", "--plots", figures)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in tmp_path.rglob("*.png")) == sorted(
+        f"x-evil-foo-{stem}.png"
+        for stem in ("burndown-personnel", "burndown-cargo", "completion", "timeline",
+                     "timeline-first-week", "lateness-drivers")
+    )  # fmt: skip
+    assert {p.parent for p in tmp_path.rglob("*.png")} == {figures}
+
+
+# --- work is bounded before it starts ------------------------------------------------------
+
+
+def test_replications_on_the_command_line_are_capped_like_the_file(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    assert MAX_REPLICATIONS == options.MAX_REPLICATIONS == 10_000_000
+    code, out, err = drawdown(capsys, "run", deterministic, "-n", "1000000000")
+    assert (code, out) == (2, "")
+    assert "argument -n/--replications: must be ≤ 10,000,000, the cap of " in err
+    code, _, err = drawdown(capsys, "run", deterministic, "--until-precision", "0.01",
+                            "--max-replications", "20000000")  # fmt: skip
+    assert code == 2
+    assert "argument --max-replications: must be ≤ 10,000,000" in err
+
+
+def test_jobs_are_capped_at_four_per_cpu(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    code, out, err = drawdown(capsys, "run", deterministic, "-j", "1000")
+    assert (code, out) == (2, "")
+    assert f"argument -j/--jobs: must be ≤ {max_jobs()}: four per CPU" in err
+
+
+def test_a_huge_sweep_is_refused_before_anything_is_built(
+    capsys: pytest.CaptureFixture[str], deterministic: Path
+) -> None:
+    """Five axes of 20 values: 20**5 = 3,200,000 combinations, counted, not built."""
+    values = ",".join(str(value) for value in range(1, 21))
+    axes = ["airlift.tails", "airlift.seats", "base.parking", "base.loading_teams",
+            "simulation.seed"]  # fmt: skip
+    settings = [item for key in axes for item in ("--set", f"{key}={values}")]
+    started = time.monotonic()
+    code, out, err = drawdown(capsys, "sweep", deterministic, *settings)
+    assert (code, out) == (2, "")
+    assert err == (
+        "drawdown sweep: error: the sweep has 3,200,000 combinations (20 × 20 × 20 × 20 × 20); "
+        "at most 1,000: sweep fewer values, or split it into several sweeps\n"
+    )
+    assert time.monotonic() - started < 5

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from runs_scenarios import RANDOM, write
 import sim
 from sim.answers.score import Score
 from sim.cli.main import main
-from sim.montecarlo.cluster import ExecutorError, scheduler_address
+from sim.montecarlo.cluster import ExecutorError, probe_scheduler, scheduler_address
 
 
 def comparable(score: Score) -> Score:
@@ -101,3 +102,58 @@ def test_without_dask_the_message_says_what_to_install(
         sim.run(path, replications=2, executor="dask://127.0.0.1:8786")
     assert main(["run", str(path), "-n", "2", "-q", "--executor", "dask://127.0.0.1:8786"]) == 2
     assert "drawdown-sim[dask]" in capsys.readouterr().err
+
+
+# --- the probe: a wrong address is reported in seconds ----------------------------------
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    """A web server on 127.0.0.1: it answers connections, and waits for a request."""
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"dask://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return int(free.getsockname()[1])  # nothing listens once it is closed
+
+
+def test_a_web_server_is_not_a_dask_scheduler(http_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ExecutorError) as caught:
+        probe_scheduler(http_server, timeout_seconds=1.0)
+    assert str(caught.value) == (
+        f"{http_server} is not a Dask scheduler (it sent nothing within 1 s)"
+    )
+    assert time.monotonic() - started < 5  # the probe's second, not minutes of retries
+
+
+def test_nothing_listening_is_said_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = f"dask://127.0.0.1:{_closed_port()}"
+    with pytest.raises(ExecutorError, match=r"^nothing listening at .* \(connection refused\)$"):
+        probe_scheduler(address)
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    path = write(tmp_path, "random.yaml", RANDOM)
+    started = time.monotonic()
+    assert main(["run", str(path), "-n", "2", "-q", "--executor", address]) == 2
+    assert capsys.readouterr().err == (
+        f"drawdown run: error: nothing listening at {address} (connection refused)\n"
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_a_dask_scheduler_passes_the_probe(dask_address: str) -> None:
+    probe_scheduler(dask_address)  # its greeting is a framed Dask message

@@ -9,16 +9,20 @@ tests: each ``NAME.yaml`` has a ``NAME.expected`` holding the exact lines that
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.scenario import yaml_reader
 from sim.scenario.distributions import Triangular, Uniform
 from sim.scenario.problems import Problem, ScenarioError
 from sim.scenario.reading import (
+    MAX_EXTENDS_DEPTH,
     NOT_INHERITED,
     explain,
     load_scenario,
@@ -247,6 +251,137 @@ def test_files_that_are_not_files(tmp_path: Path) -> None:
         load_scenario(tmp_path / "nope.yaml")
     with pytest.raises(ScenarioError, match="is a directory"):
         load_scenario(tmp_path)
+
+
+def problem_lines(path: Path, **options: Any) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, **options)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_special_files_are_refused_without_being_opened(tmp_path: Path) -> None:
+    """A FIFO would block the reader forever and /dev/zero never ends: both are looked at first."""
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert problem_lines(fifo) == [f"{fifo}: is not a regular file"]
+    if Path("/dev/zero").exists():
+        assert problem_lines(Path("/dev/zero")) == ["/dev/zero: is not a regular file"]
+    (tmp_path / "overlay.yaml").write_text("extends: pipe.yaml\n")
+    assert problem_lines(tmp_path / "overlay.yaml") == [
+        f"{tmp_path / 'overlay.yaml'}:1: extends: base scenario is not a regular file "
+        "(got 'pipe.yaml')"
+    ]
+
+
+def test_broken_paths_say_what_is_wrong(tmp_path: Path) -> None:
+    (tmp_path / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (tmp_path / "loop-b.yaml").symlink_to("loop-a.yaml")
+    (tmp_path / "dangling.yaml").symlink_to("gone.yaml")
+    long_name = tmp_path / ("x" * 300 + ".yaml")
+    assert problem_lines(tmp_path / "loop-a.yaml") == [f"{tmp_path}/loop-a.yaml: is a symlink loop"]
+    assert problem_lines(tmp_path / "dangling.yaml") == [
+        f"{tmp_path}/dangling.yaml: is a broken symbolic link"
+    ]
+    assert problem_lines(long_name) == [f"{long_name}: has a name too long for the file system"]
+    nul = str(tmp_path / "a\0b.yaml")
+    assert problem_lines(Path(nul)) == [f"{nul}: is not a usable path: it contains a NUL byte"]
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("loop-a.yaml", "base scenario is a symlink loop"),
+        ("x" * 300 + ".yaml", "base scenario has a name too long for the file system"),
+        ('"a\\0b.yaml"', "base scenario is not a usable path: it contains a NUL byte"),
+    ],
+)
+def test_broken_extends_paths_are_located_problems(
+    tmp_path: Path, target: str, reason: str
+) -> None:
+    (tmp_path / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (tmp_path / "loop-b.yaml").symlink_to("loop-a.yaml")
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(f"extends: {target}\n")
+    (line,) = problem_lines(overlay)
+    assert line.startswith(f"{overlay}:1: extends: {reason} (got ")
+
+
+def test_extends_stays_in_the_top_scenarios_folder_tree(tmp_path: Path) -> None:
+    """Absolute paths, ../ chains and links out of the tree are refused, unless allowed."""
+    shared = tmp_path / "shared"
+    project = tmp_path / "project"
+    (project / "variants").mkdir(parents=True)
+    shared.mkdir()
+    (shared / "base.yaml").write_text(MINIMAL)
+    (project / "base.yaml").write_text(MINIMAL)
+    (project / "link.yaml").symlink_to(shared / "base.yaml")
+    refusal = (
+        "extends: base scenario is outside the top scenario's folder; "
+        "allow its folder with --allow-extends-from DIR"
+    )
+    for target in (str(shared / "base.yaml"), "../shared/base.yaml", "link.yaml"):
+        (project / "overlay.yaml").write_text(f"extends: {target}\n")
+        (line,) = problem_lines(project / "overlay.yaml")
+        assert line.startswith(f"{project / 'overlay.yaml'}:1: {refusal} (got ")
+        allowed = load_scenario(project / "overlay.yaml", allow_extends_from=[shared])
+        assert allowed.base.parking == 2
+    # Inside the tree, a base may be anywhere below the top file's folder; the top
+    # file's folder bounds the whole chain, so a variant may reach its parent folder
+    # only when the variant is not the top file.
+    (project / "variants" / "v.yaml").write_text("extends: ../base.yaml\n")
+    (project / "top.yaml").write_text("extends: variants/v.yaml\n")
+    assert load_scenario(project / "top.yaml").base.parking == 2
+    assert problem_lines(project / "variants" / "v.yaml")[0].endswith(
+        "allow its folder with --allow-extends-from DIR (got '../base.yaml')"
+    )
+
+
+def test_extends_chains_are_bounded(tmp_path: Path) -> None:
+    """32 files may extend each other (the top file and 31 bases); the 33rd link is refused."""
+
+    def chain(length: int) -> Path:
+        folder = tmp_path / f"chain{length}"
+        folder.mkdir()
+        for index in range(length - 1):
+            (folder / f"c{index}.yaml").write_text(f"extends: c{index + 1}.yaml\n")
+        (folder / f"c{length - 1}.yaml").write_text(MINIMAL)
+        return folder / "c0.yaml"
+
+    assert load_scenario(chain(MAX_EXTENDS_DEPTH + 1), [], allow_extends_from=()).name == "c0"
+    lines = problem_lines(chain(MAX_EXTENDS_DEPTH + 2))
+    assert lines == [
+        f"{tmp_path}/chain34/c32.yaml:1: extends: extends chain is longer than 32 files"
+    ]
+
+
+def test_a_huge_plain_list_is_too_many_values_not_an_alias_bomb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading stops at the first value over the limit (1,000 here, 100,000 in use).
+
+    Line 1 is ``values:``, item k is on line k + 1. Nodes composed: the mapping
+    (1), its key (2), the list (3), then the items; the 1,001st node is item 998,
+    on line 999. A short file whose aliases expand past the limit is still an
+    alias bomb.
+    """
+    monkeypatch.setattr(yaml_reader, "MAX_NODES", 1_000)
+    path = tmp_path / "list.yaml"
+    path.write_text("values:\n" + "- 1\n" * 5_000)
+    assert problem_lines(path) == [f"{path}:999: has more than 1,000 values (too many values)"]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n")  # fmt: skip
+    (line,) = problem_lines(bomb)
+    assert "through aliases (an alias bomb?)" in line
+
+
+def test_many_problems_are_each_reported_once() -> None:
+    """2,000 unknown keys (MINIMAL has 7 lines): 2,000 problems, in file order, none twice."""
+    text = MINIMAL + "".join(f"extra_{index}: 1\n" for index in range(2_000))
+    problems = problems_of(text)
+    assert len(problems) == len(set(problems)) == 2_000
+    assert problems[0].startswith("x.yaml:8: extra_0: unknown field 'extra_0'")
+    assert problems[-1].startswith("x.yaml:2007: extra_1999: unknown field")
 
 
 def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 import sim
 from sim.answers.score import Verdict
-from sim.outputs import write_atomic
+from sim.outputs import OutputError, write_atomic
 from sim.replication.outcome import COUNTER_NAMES
 
 
@@ -114,5 +114,5 @@ def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match=r"missing/out\.json: cannot write: No such file"):
         write_atomic(tmp_path / "missing" / "out.json", "x")

@@ -3,7 +3,11 @@
 Every landing needs an approved clearance for that tail. A request made at time
 *r* is answered at ``max(r + lead, opens + opens_delay)``, pushed back to the
 end of any political suspension in force at that moment; it is denied with
-``denial_probability``, and the tail asks again at once. An approval lapses if
+``denial_probability``, and the tail asks again at once. A new request is not
+answered at the very instant of the denial, though: with a zero lead time it is
+answered :data:`RESUBMIT_HOURS` later (paperwork takes some time), so that a
+denial probability near 1 moves time on to the horizon instead of looping at
+one instant forever. An approval lapses if
 the tail cannot land within ``validity_hours`` of it. At most ``daily_landings``
 military aircraft may land per calendar day, and none during a suspension.
 
@@ -26,7 +30,10 @@ from dataclasses import dataclass
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
 from sim.scenario.compiled import Clearance
-from sim.scenario.laws import Chance, Draws
+from sim.scenario.laws import MAX_RATE_PER_30_DAYS, Chance, Draws
+
+RESUBMIT_HOURS = 1.0
+"""Least time between a denial and the answer to the request filed after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,8 @@ class ClearanceOffice:
         while True:
             requests += 1
             answered = max(asked + 24.0 * lead.next(), self.opens_hours)
+            if denials and answered <= asked:  # a zero lead: not at the instant of the denial
+                answered = asked + RESUBMIT_HOURS
             answered = self.suspensions.free_from(answered)
             if answered >= self.horizon_hours:
                 return Answer(math.inf, requests, denials)
@@ -122,7 +131,7 @@ def _draw_suspensions(clearance: Clearance, horizon_hours: float, streams: Strea
     if suspensions is None:
         return Blocked()
     rng = streams.rng(Source.SUSPENSIONS)
-    per_30_days = Draws(suspensions.per_30_days, rng).next()
+    per_30_days = Draws(suspensions.per_30_days, rng, high=MAX_RATE_PER_30_DAYS).next()
     durations = Draws(suspensions.duration_days, rng)
     return Blocked(
         (start, start + 24.0 * durations.next())

@@ -331,6 +331,7 @@ def calibrate(
     progress: bool | None = None,
     chunk_size: int | None = None,
     planner_values: bool = True,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
 ) -> CalibrationResult:
     """Compare a scenario's replications with its ``observed:`` points.
 
@@ -343,7 +344,13 @@ def calibrate(
     from sim.montecarlo.runs import resolve, run_resolved
 
     started = time.perf_counter()
-    scenario, source = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    scenario, source = resolve(
+        scenario_or_path,
+        overrides,
+        replications=replications,
+        seed=seed,
+        allow_extends_from=allow_extends_from,
+    )
     if not scenario.observed:
         raise ValueError(f"scenario {scenario.name!r} has no observed: points to calibrate against")
     runs: list[tuple[Scenario, str | None]] = [(scenario, source)]

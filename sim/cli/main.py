@@ -58,22 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code instead of exiting."""
+    """Run the command line; returns the exit code instead of exiting.
+
+    SIGINT, SIGTERM and SIGHUP stop any verb alike
+    (:func:`sim.montecarlo.workers.signals_interrupt`): workers are stopped and
+    joined, and the exit code is 128 + the signal's number (130 for Ctrl-C).
+    After such a signal the three stay ignored: the process is ending, and a
+    second Ctrl-C must not cut the cleaning up short with a traceback.
+    """
+    from sim.montecarlo.workers import Interrupted, signals_interrupt
+
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        handler: Handler = args.handler
-        return handler(args)
-    except SystemExit as exit_:  # argparse: --help, --version, usage errors
-        if exit_.code is None:
-            return ExitCode.OK
-        return exit_.code if isinstance(exit_.code, int) else ExitCode.USAGE
-    except ScenarioError as error:
-        print_problems(error)
-        return ExitCode.USAGE
-    except KeyboardInterrupt:
-        print("drawdown: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:  # `drawdown schema | head`: the reader left; nothing to report
-        sys.stderr.close()
-        return 141
+    with signals_interrupt():
+        try:
+            args = parser.parse_args(argv)
+            handler: Handler = args.handler
+            return handler(args)
+        except SystemExit as exit_:  # argparse: --help, --version, usage errors
+            if exit_.code is None:
+                return ExitCode.OK
+            return exit_.code if isinstance(exit_.code, int) else ExitCode.USAGE
+        except ScenarioError as error:
+            print_problems(error)
+            return ExitCode.USAGE
+        except KeyboardInterrupt as interrupt:
+            print("drawdown: interrupted", file=sys.stderr)
+            if isinstance(interrupt, Interrupted):
+                return interrupt.exit_code
+            return ExitCode.INTERRUPTED
+        except BrokenPipeError:  # `drawdown schema | head`: the reader left; nothing to report
+            sys.stderr.close()
+            return 141

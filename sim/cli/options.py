@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 
+MAX_REPLICATIONS = 10_000_000
+"""The cap of ``simulation.replications`` (``sim.scenario.contract.MAX_REPLICATIONS``), for ``-n``.
+
+Repeated here so that parsing options does not import pydantic; a test keeps both equal."""
+
 
 # --- argument types -----------------------------------------------------------
 
@@ -34,6 +39,26 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be ≥ 1 (got {value})")
+    return value
+
+
+def replications(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"must be ≤ {MAX_REPLICATIONS:,}, the cap of simulation.replications (got {value:,})"
+        )
+    return value
+
+
+def jobs(text: str) -> int:
+    from sim.montecarlo.workers import max_jobs
+
+    value = positive_int(text)
+    if value > max_jobs():
+        raise argparse.ArgumentTypeError(
+            f"must be ≤ {max_jobs()}: four per CPU of this machine, at most 64 (got {value})"
+        )
     return value
 
 
@@ -148,15 +173,31 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, *, many: bool = Fals
         help="override a field after extends, e.g. --set airlift.tails=4 "
         "or --set 'clearance.lead_days={dist: uniform, low: 1, high: 3}' (repeatable)",
     )
+    parser.add_argument(
+        "--allow-extends-from",
+        dest="extends_from",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="let extends: read scenario files under DIR too; by default a base must lie "
+        "in the folder tree of the scenario that names it (repeatable)",
+    )
 
 
 def run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> None:
     parser.add_argument(
-        "-n", "--replications", type=positive_int, help="replications (default: the scenario's)"
+        "-n",
+        "--replications",
+        type=replications,
+        help=f"replications (default: the scenario's; at most {MAX_REPLICATIONS:,})",
     )
     parser.add_argument("--seed", type=seed, help="root seed (default: the scenario's)")
     parser.add_argument(
-        "-j", "--jobs", type=positive_int, default=1, help="worker processes (default 1)"
+        "-j",
+        "--jobs",
+        type=jobs,
+        default=1,
+        help="worker processes (default 1; at most four per CPU, and 64)",
     )
     parser.add_argument(
         "--executor",
@@ -201,7 +242,9 @@ def load_scenarios(args: argparse.Namespace) -> list[Scenario]:
     problems = []
     for path in scenario_paths(args):
         try:
-            scenarios.append(load_scenario(path, args.overrides))
+            scenarios.append(
+                load_scenario(path, args.overrides, allow_extends_from=args.extends_from)
+            )
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
@@ -210,31 +253,31 @@ def load_scenarios(args: argparse.Namespace) -> list[Scenario]:
 
 
 def check_output_path(path: str | None, args: argparse.Namespace) -> None:
-    """Refuse an output path that cannot work, before anything runs.
+    """Refuse, before anything runs, an output path that cannot work.
 
     A result is never written over a scenario file (``--json a.yaml`` typed by
-    mistake) nor over a folder. Missing folders are fine: every output option
-    creates its parent folders when it writes (:func:`write_output`), as
-    ``--plots DIR`` does, so ``--json out/run.json`` works on a fresh clone.
+    mistake). Missing folders are fine: every output option creates its parent
+    folders when it writes (:func:`write_output`), as ``--plots DIR`` does, so
+    ``--json out/run.json`` works on a fresh clone. A folder, a file where a
+    folder should be, or a read-only folder is :class:`sim.outputs.OutputError`
+    (``PATH: cannot write: reason``) now rather than after the run.
     """
     if path is None or path == "-":
         return
+    from sim.outputs import check_writable
+
+    check_writable(path)  # first: it also refuses paths that cannot be resolved (a NUL byte)
     target = Path(path)
-    inputs = {Path(p).resolve() for p in scenario_paths(args)}
+    inputs = {Path(p).resolve() for p in scenario_paths(args) if "\0" not in p}
     if target.suffix.lower() in (".yaml", ".yml") or target.resolve() in inputs:
         raise UsageError(f"will not write results over a scenario file ({path}); put --json last")
-    if target.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name")
-    folder = target.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot create the folder for {path}: {folder} is a file")
 
 
 def output_folder(path: str | os.PathLike[str]) -> None:
     """Create the parent folders of an output file (the one rule for every output option)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    from sim.outputs import output_directory
+
+    output_directory(Path(path).parent)
 
 
 def write_output(path: str, text: str) -> None:

@@ -28,9 +28,9 @@ from sim.cli.options import (
     fraction,
     load_scenarios,
     output_folder,
-    positive_int,
     progress,
     replication_index,
+    replications,
     result_on_stdout,
     run_options,
     scenario_paths,
@@ -39,6 +39,7 @@ from sim.cli.options import (
     write_output,
 )
 from sim.cli.questions import add_sensitivity, add_solve
+from sim.render.terminal import printable
 from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
@@ -55,16 +56,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     all_valid = True
     for path in scenario_paths(args):
         try:
-            scenario = load_scenario(path, args.overrides)
+            scenario = load_scenario(path, args.overrides, allow_extends_from=args.extends_from)
         except ScenarioError as error:
             print_problems(error)
             all_valid = False
             continue
         if args.explain:
-            print(f"# {path}: resolved after extends, overrides and defaults")
+            print(printable(f"# {path}: resolved after extends, overrides and defaults"))
             print(explain(scenario), end="")
         else:
-            print(f"{path}: ok")
+            print(printable(f"{path}: ok"))
     return 0 if all_valid else 2
 
 
@@ -124,6 +125,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_data_outputs(args)
     if args.svg and args.plots is None:
         raise UsageError("--svg goes with --plots DIR")
+    if args.plots is not None:
+        from sim.outputs import check_folder
+
+        check_folder(args.plots)  # a file where the folder should be: before the run
     load_scenarios(args)  # every file's problems at once, before any run
     results: list[RunResult] = []
     table_on_stdout = result_on_stdout(args)
@@ -132,6 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = run(
                 path,
                 overrides=args.overrides,  # loaded again: the provenance records them
+                allow_extends_from=args.extends_from,
                 replications=args.replications,
                 seed=args.seed,
                 until_precision=args.until_precision,
@@ -142,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             if table_on_stdout:
                 if len(results) > 1:
                     print()
-                print(render_run(result), end="", flush=True)
+                print(printable(render_run(result)), end="", flush=True)
     if args.json is not None:
         payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
         write_output(args.json, dumps(payload))
@@ -158,8 +164,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for result in results:
             if result.p_on_time < args.fail_under:
                 failed += 1
+                name = printable(result.scenario.name)
                 print(
-                    f"drawdown: {result.scenario.name}: P(on time) {result.p_on_time:.4f} "
+                    f"drawdown: {name}: P(on time) {result.p_on_time:.4f} "
                     f"is under {args.fail_under:g}",
                     file=sys.stderr,
                 )
@@ -201,7 +208,7 @@ def add_run(verbs: Any) -> None:
     )
     parser.add_argument(
         "--max-replications",
-        type=positive_int,
+        type=replications,
         default=100_000,
         metavar="N",
         help="cap for --until-precision (default 100000)",
@@ -220,6 +227,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison = compare(
         scenario_paths(args),
         overrides=args.overrides,
+        allow_extends_from=args.extends_from,
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
@@ -227,7 +235,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         progress=progress(args),
     )
     if result_on_stdout(args):
-        print(render_comparison(comparison), end="")
+        print(printable(render_comparison(comparison)), end="")
     if args.json is not None:
         write_output(args.json, comparison.to_json())
     if args.csv is not None:
@@ -258,7 +266,7 @@ def add_compare(verbs: Any) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.montecarlo.runs import sweep
+    from sim.montecarlo.runs import check_sweep_size, sweep
     from sim.render.text import render_sweep
 
     check_data_outputs(args)
@@ -273,6 +281,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             fixed.append(item)
     if not axes:
         raise UsageError("give at least one --set KEY=V1,V2,... with two or more values")
+    try:
+        check_sweep_size(axes)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     result = sweep(
         args.file,
         axes,
@@ -282,9 +294,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         executor=args.executor,
         progress=progress(args),
+        allow_extends_from=args.extends_from,
     )
     if result_on_stdout(args):
-        print(render_sweep(result), end="")
+        print(printable(render_sweep(result)), end="")
     if args.json is not None:
         write_output(args.json, result.to_json())
     if args.csv is not None:
@@ -322,7 +335,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with engine_of(args) as engine:
         for path, scenario in zip(scenario_paths(args), scenarios, strict=True):
             if scenario.expect is None:
-                print(render_check(path, []), end="")
+                print(printable(render_check(path, [])), end="")
                 continue
             result = run(
                 scenario,
@@ -333,7 +346,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
             outcomes = check_run(scenario.expect, result)
             failed |= not all(outcome.held for outcome in outcomes)
-            print(render_check(path, outcomes), end="", flush=True)
+            print(printable(render_check(path, outcomes)), end="", flush=True)
     return ExitCode.FAILED if failed else 0
 
 
@@ -371,7 +384,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         if args.csv == "-":
             return 0
     else:  # with --csv PATH the log is in the file: stdout gets the last line only
-        print(render_trace(scenario, events), end="")
+        print(printable(render_trace(scenario, events)), end="")
     if result.completion_hours is None:
         ending = f"unfinished ({result.unfinished_reason})"
     else:
@@ -418,6 +431,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     comparison = compare(
         scenario_paths(args),
         overrides=args.overrides,
+        allow_extends_from=args.extends_from,
         replications=args.replications,
         seed=args.seed,
         jobs=args.jobs,
@@ -474,16 +488,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             executor=args.executor,
             progress=progress(args),
             planner_values=not args.as_written,
+            allow_extends_from=args.extends_from,
         )
     except ValueError as error:  # no observed: points
-        print(f"drawdown calibrate: error: {error}", file=sys.stderr)
+        print(printable(f"drawdown calibrate: error: {error}"), file=sys.stderr)
         return 2
     if args.json is not None:
         write_output(args.json, result.to_json())
     if args.csv is not None:
         write_output(args.csv, result.to_csv())
     if result_on_stdout(args):
-        print(render_calibration(result), end="")
+        print(printable(render_calibration(result)), end="")
     return 0
 
 

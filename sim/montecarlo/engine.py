@@ -31,29 +31,45 @@ plotting library is loaded. The global start method is never touched. Any other
 ``Client.get_executor()``), or the address of a Dask cluster,
 ``"dask://HOST:PORT"`` (see :mod:`sim.montecarlo.cluster`).
 
-**Interrupts.** Ctrl-C cancels pending chunks, stops the workers and re-raises
-:class:`KeyboardInterrupt`; workers ignore SIGINT so that only the parent
-reacts. A failing replication is re-raised as :class:`ReplicationError`, naming
-its index and seed so that it can be replayed alone.
+**Interrupts and faults** (:mod:`sim.montecarlo.workers`). Ctrl-C, SIGTERM or
+SIGHUP (as the command line handles them) cancel pending chunks, stop and join
+the workers and re-raise; workers ignore SIGINT so that only the parent reacts,
+and end when their parent does. A worker that dies (``kill -9``, out of memory)
+is :class:`~sim.montecarlo.workers.WorkerDied`, naming the replications lost.
+A failing replication is re-raised as :class:`ReplicationError`, naming its
+index and seed so that it can be replayed alone. ``jobs`` is at most
+:func:`~sim.montecarlo.workers.max_jobs`.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import signal
 import sys
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from sim.montecarlo.main_guard import explain, refuse_while_bootstrapping
+from sim.montecarlo.main_guard import (
+    ParallelRunError,
+    explain,
+    refuse_while_bootstrapping,
+    reimported_script,
+)
+from sim.montecarlo.workers import (
+    OwnPool,
+    WorkerDied,
+    check_jobs,
+    check_stop,
+    start_pool,
+    stop_workers,
+)
+from sim.render.terminal import printable
 
 if TYPE_CHECKING:
     from sim.replication.outcome import ReplicationResult
@@ -147,30 +163,6 @@ def simulate_traced(prepared: Prepared, seed: int, index: int) -> ReplicationRes
         ) from error
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: Ctrl-C is the parent's business (it stops the pool)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back for a moment: a SIGINT arriving meanwhile is delivered afterwards.
-
-    Processes started meanwhile inherit SIGINT blocked (the signal mask survives
-    fork and exec), so a worker cannot be interrupted while still starting,
-    before its initializer ignores SIGINT. Not available on Windows: there the
-    initializer alone protects workers.
-    """
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def start_method() -> str:
     """``fork`` on Linux while this process runs a single thread; ``spawn`` otherwise."""
     if sys.platform == "linux" and threading.active_count() == 1:
@@ -204,12 +196,14 @@ class Engine:
             raise ValueError(f"jobs must be ≥ 1 (got {jobs})")
         if chunk_size is not None and chunk_size < 1:
             raise ValueError(f"chunk_size must be ≥ 1 (got {chunk_size})")
+        if executor is None:
+            check_jobs(jobs)  # -j 1000 would start 999 interpreters
         self.jobs = jobs
         self.chunk_size = chunk_size
         self.progress = progress
         self._given = executor
         self._executor: Executor | None = executor if isinstance(executor, Executor) else None
-        self._own: ProcessPoolExecutor | None = None
+        self._own: OwnPool | None = None
         self._stack = ExitStack()
         self._started = False
         self._method = ""  # the start method of the engine's own workers
@@ -233,12 +227,7 @@ class Engine:
         pool, self._own = self._own, None
         if pool is not None:
             if cancel:
-                # Chunks already running would be finished before the interpreter may exit:
-                # stop the workers now. (`_processes` is private, and emptied by shutdown.)
-                workers = list((getattr(pool, "_processes", None) or {}).values())
-                pool.shutdown(wait=False, cancel_futures=True)
-                for worker in workers:
-                    worker.terminate()
+                stop_workers(pool)  # terminated, joined, killed if need be: none left behind
             else:
                 pool.shutdown(wait=True)
         self._stack.close()
@@ -267,15 +256,7 @@ class Engine:
             return
         refuse_while_bootstrapping(self.jobs)
         self._method = start_method()
-        context = multiprocessing.get_context(self._method)
-        pool = ProcessPoolExecutor(
-            max_workers=self.jobs - 1, mp_context=context, initializer=_ignore_interrupts
-        )
-        with _interrupts_held():
-            # Start every worker now, deaf to Ctrl-C from birth. (The pool starts one
-            # worker per submitted task until it has `jobs - 1` of them.)
-            for _ in range(self.jobs - 1):
-                pool.submit(int)
+        pool = start_pool(self.jobs - 1, self._method)
         self._own = pool
         self._executor = pool
 
@@ -355,18 +336,25 @@ class Engine:
         if executor is None:
             return [simulate_traced(*item) for item in wanted]
         here = len(wanted) // self.jobs if executor is self._own else 0
-        futures = [executor.submit(simulate_traced, *item) for item in wanted[here:]]
+        futures: list[Future[ReplicationResult]] = []
         try:
+            futures += [executor.submit(simulate_traced, *item) for item in wanted[here:]]
             mine = [simulate_traced(*item) for item in wanted[:here]]
             return mine + [future.result() for future in futures]
-        except BrokenProcessPool as error:
-            for future in futures:
-                future.cancel()
-            raise explain(error, self._method) from error
+        except BrokenProcessPool as error:  # every replication was simulated: traces lost
+            raise self._broken(error, []) from None
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
+
+    def _broken(
+        self, error: BrokenProcessPool, lost: list[tuple[str, range]]
+    ) -> ParallelRunError | WorkerDied:
+        """A broken pool: the unguarded script (main_guard) if that is why, else who died."""
+        if reimported_script(self._method) is not None:
+            return explain(error, self._method)
+        return WorkerDied(lost)
 
     def _chunks(
         self, batches: Sequence[Batch[Any, Any]], chunks: list[tuple[int, range]]
@@ -385,40 +373,53 @@ class Engine:
                 yield position, chunk, simulate(position, chunk)
             return
         futures: list[Future[Any]] = []
-        for position, chunk in chunks:
-            batch = batches[position]
-            futures.append(
-                executor.submit(
-                    simulate_chunk,
-                    batch.prepared,
-                    batch.seed,
-                    chunk.start,
-                    chunk.stop,
-                    batch.reduction,
-                )
-            )
-        # The workers take chunks from the front; this process, if the pool is the
-        # engine's own, from the back (parts are placed by index: same numbers).
-        main_helps = executor is self._own
-        first, stop = 0, len(futures)  # not yet collected: futures[first:stop]
+        collected: set[int] = set()  # numbers of the chunks yielded
         try:
+            for position, chunk in chunks:  # a worker may die while they are submitted
+                batch = batches[position]
+                futures.append(
+                    executor.submit(
+                        simulate_chunk,
+                        batch.prepared,
+                        batch.seed,
+                        chunk.start,
+                        chunk.stop,
+                        batch.reduction,
+                    )
+                )
+            # The workers take chunks from the front; this process, if the pool is the
+            # engine's own, from the back (parts are placed by index: same numbers).
+            main_helps = executor is self._own
+            first, stop = 0, len(futures)  # not yet collected: futures[first:stop]
             while main_helps and stop > first and futures[stop - 1].cancel():
                 # Not started by a worker yet: this process simulates it instead.
                 stop -= 1
                 position, chunk = chunks[stop]
+                collected.add(stop)
                 yield position, chunk, simulate(position, chunk)
+                check_stop()
                 while first < stop and futures[first].done():  # the workers' progress
                     position, chunk = chunks[first]
-                    yield position, chunk, futures[first].result()
+                    part = futures[first].result()
+                    collected.add(first)
+                    yield position, chunk, part
                     first += 1
             where = {future: number for number, future in enumerate(futures)}
             for future in as_completed(futures[first:stop]):
                 position, chunk = chunks[where[future]]
-                yield position, chunk, future.result()
+                part = future.result()
+                collected.add(where[future])
+                yield position, chunk, part
+                check_stop()
         except BrokenProcessPool as error:  # a worker died (or could not start: main_guard)
-            for future in futures:
-                future.cancel()
-            raise explain(error, self._method) from error
+            # The pool has failed every pending future itself: cancelling one now would
+            # race with that. Every chunk not yet collected is lost.
+            lost = [
+                (batches[position].prepared.scenario.name, chunk)
+                for number, (position, chunk) in enumerate(chunks)
+                if number not in collected
+            ]
+            raise self._broken(error, lost) from None
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -447,7 +448,7 @@ def _progress_bar(total: int, label: str, progress: bool | None) -> Any:
 
     return tqdm(
         total=total,
-        desc=label,
+        desc=printable(label),
         unit="rep",
         file=sys.stderr,
         delay=1.0,

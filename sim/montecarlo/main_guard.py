@@ -49,10 +49,15 @@ def refuse_while_bootstrapping(jobs: int) -> None:
         )
 
 
+def reimported_script(start_method: str) -> str | None:
+    """The main script each worker imports again (``spawn``, ``forkserver``), if there is one."""
+    return _script() if start_method in ("spawn", "forkserver") else None
+
+
 def explain(error: BrokenProcessPool, start_method: str) -> ParallelRunError:
     """A broken pool, explained: the unguarded script when it can be, else a worker that died."""
-    script = _script()
-    if start_method in ("spawn", "forkserver") and script is not None:
+    script = reimported_script(start_method)
+    if script is not None:
         return ParallelRunError(
             f"the worker processes stopped before they could simulate. They are started with "
             f"the {start_method!r} method, which imports the main script ({script}) again in "

@@ -27,7 +27,7 @@ from sim.montecarlo.engine import Batch, Engine
 from sim.montecarlo.records import Layout, ReplicationTable, TableReduction
 from sim.replication.outcome import ReplicationResult
 from sim.replication.prepared import prepare
-from sim.scenario.contract import Scenario
+from sim.scenario.contract import MAX_REPLICATIONS, Scenario
 from sim.scenario.overrides import Overrides, Setting, setting, settings
 from sim.version import package_version
 
@@ -59,8 +59,12 @@ def resolve(
     *,
     replications: int | None = None,
     seed: int | None = None,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
 ) -> tuple[Scenario, str | None]:
-    """The scenario that will run (with ``seed`` and ``replications`` set) and its source file."""
+    """The scenario that will run (with ``seed`` and ``replications`` set) and its source file.
+
+    ``allow_extends_from``: folders a file's ``extends`` may read besides its own tree.
+    """
     if isinstance(scenario_or_path, Scenario):
         if overrides:
             raise ValueError("overrides apply to scenario files; pass a path, or edit the Scenario")
@@ -69,9 +73,11 @@ def resolve(
         from sim.scenario.reading import load_scenario
 
         source = str(scenario_or_path)
-        scenario = load_scenario(source, overrides)
+        scenario = load_scenario(source, overrides, allow_extends_from=allow_extends_from)
     if replications is not None and replications < 1:
         raise ValueError(f"replications must be ≥ 1 (got {replications})")
+    if replications is not None and replications > MAX_REPLICATIONS:
+        raise ValueError(f"replications must be ≤ {MAX_REPLICATIONS:,} (got {replications:,})")
     if seed is not None and seed < 0:
         raise ValueError(f"seed must be ≥ 0 (got {seed})")
     simulation = scenario.simulation.model_copy(
@@ -255,6 +261,7 @@ def run(
     chunk_size: int | None = None,
     source: str | None = None,
     engine: Engine | None = None,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
 ) -> RunResult:
     """Run a scenario (a :class:`Scenario` or a YAML path) many times and score it.
 
@@ -273,7 +280,16 @@ def run(
     """
     if until_precision is not None and not 0 < until_precision < 0.5:
         raise ValueError(f"until_precision must lie in (0, 0.5) (got {until_precision})")
-    scenario, path = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    if not 1 <= max_replications <= MAX_REPLICATIONS:
+        message = f"max_replications must lie in [1, {MAX_REPLICATIONS:,}] (got {max_replications})"
+        raise ValueError(message)
+    scenario, path = resolve(
+        scenario_or_path,
+        overrides,
+        replications=replications,
+        seed=seed,
+        allow_extends_from=allow_extends_from,
+    )
     with engine_for(engine, jobs, executor, chunk_size, progress) as used:
         if until_precision is None:
             (result,) = _run_all(used, [(scenario, path or source)])
@@ -302,6 +318,7 @@ def compare(
     chunk_size: int | None = None,
     sources: Sequence[str | None] = (),
     engine: Engine | None = None,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
 ) -> Comparison:
     """Run scenarios with common random numbers and compare each with the first.
 
@@ -315,7 +332,7 @@ def compare(
 
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
-    loaded = [resolve(item, overrides) for item in scenarios]
+    loaded = [resolve(item, overrides, allow_extends_from=allow_extends_from) for item in scenarios]
     first = loaded[0][0].simulation
     common_seed = first.seed if seed is None else seed
     common_replications = first.replications if replications is None else replications
@@ -346,6 +363,21 @@ def _axis_setting(key: str, value: Any) -> tuple[str, Setting]:
     return made.item.partition("=")[2], made
 
 
+MAX_SWEEP_COMBINATIONS = 1_000
+"""Most combinations one sweep may run (counted before any is built)."""
+
+
+def check_sweep_size(axes: Mapping[str, Sequence[str]]) -> None:
+    """Refuse more than :data:`MAX_SWEEP_COMBINATIONS` combinations, before building any."""
+    count = math.prod(len(values) for values in axes.values())
+    if count > MAX_SWEEP_COMBINATIONS:
+        sizes = " × ".join(str(len(values)) for values in axes.values())
+        raise ValueError(
+            f"the sweep has {count:,} combinations ({sizes}); at most "
+            f"{MAX_SWEEP_COMBINATIONS:,}: sweep fewer values, or split it into several sweeps"
+        )
+
+
 def sweep(
     path: str | os.PathLike[str],
     axes: Mapping[str, Sequence[Any]],
@@ -358,6 +390,7 @@ def sweep(
     progress: bool | None = None,
     chunk_size: int | None = None,
     engine: Engine | None = None,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
 ) -> SweepResult:
     """Run every combination of ``axes`` (field → values).
 
@@ -365,10 +398,12 @@ def sweep(
     high: 3}"``) or a Python value (``3``, ``{"dist": "uniform", "low": 1, "high":
     3}``), as in ``overrides``. Combinations run in the order of
     :func:`itertools.product` (the last axis varies fastest), all with the same
-    seed and replication indices, from one queue of chunks.
+    seed and replication indices, from one queue of chunks. At most
+    :data:`MAX_SWEEP_COMBINATIONS` (counted before anything is built).
     """
     if not axes:
         raise ValueError("sweep needs at least one field with values")
+    check_sweep_size(axes)
     keys = list(axes)
     fixed = settings(overrides)
     runs = [
@@ -386,6 +421,7 @@ def sweep(
             [*fixed, *(made for _, made in combination)],
             replications=replications,
             seed=seed,
+            allow_extends_from=allow_extends_from,
         )
         for combination in runs
     ]

@@ -17,8 +17,12 @@ from sim.plots.style import (
     axes,
     date_axis,
     deadline,
+    plain_text,
     x_of,
     xs,
+)
+from sim.plots.style import (
+    shown as shown_name,
 )
 
 if TYPE_CHECKING:
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from sim.answers.results import RunResult
 
 
+@plain_text
 def burndown(result: RunResult, ax: Axes | None = None, *, measure: str = "personnel") -> Axes:
     """Fan chart of people (``measure="personnel"``) or cargo tonnes (``"cargo"``) left on base.
 
@@ -94,7 +99,7 @@ def burndown(result: RunResult, ax: Axes | None = None, *, measure: str = "perso
             zorder=6,
         )
         ax.annotate(
-            milestone.name,
+            shown_name(milestone.name),
             (x_of(when), limit),
             xytext=(6, 6),
             textcoords="offset points",
@@ -127,7 +132,9 @@ def burndown(result: RunResult, ax: Axes | None = None, *, measure: str = "perso
     # A little room below zero so that milestone markers at zero stay visible.
     ax.set_ylim(-0.03 * total if total > 0 else 0, total * 1.05 if total > 0 else 1)
     ax.set_ylabel(ylabel)
-    ax.set_title(f"{scenario.name}: {noun} remaining at Base 101 ({result.replications} runs)")
+    ax.set_title(
+        f"{shown_name(scenario.name)}: {noun} remaining at Base 101 ({result.replications} runs)"
+    )
     ax.grid(True, color=LIGHT_GREY, linewidth=0.6)
     ax.legend(loc="upper right", fontsize=8.5, framealpha=0.9)
     date_axis(ax)

@@ -19,6 +19,8 @@ from sim.plots.style import (
     date_axis,
     deadline,
     percent_formatter,
+    plain_text,
+    shown,
     x_of,
 )
 
@@ -38,6 +40,7 @@ def runs_of(results: RunResult | Comparison | Sequence[RunResult]) -> list[RunRe
     return list(results)
 
 
+@plain_text
 def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None = None) -> Axes:
     """P(on time) of each scenario: a dot, its 95 % (Wilson) interval, verdict bands behind."""
     runs = runs_of(results)
@@ -60,7 +63,7 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
         )  # fmt: skip
         ax.annotate(f"{p:.0%}", (p, row), xytext=(0, 9), textcoords="offset points",
                     ha="center", fontsize=9, color=BLACK)  # fmt: skip
-    ax.set_yticks(range(len(runs)), [run.scenario.name for run in runs])
+    ax.set_yticks(range(len(runs)), [shown(run.scenario.name) for run in runs])
     ax.set_ylim(len(runs) - 0.5, -0.7)
     ax.set_xlim(0, 1.04)
     ax.xaxis.set_major_formatter(percent_formatter())
@@ -75,6 +78,7 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
     return ax
 
 
+@plain_text
 def compare_completion(results: Comparison | Sequence[RunResult], ax: Axes | None = None) -> Axes:
     """Completion P10–P90 of each scenario as a bar with the P50 as a dot, and the deadline."""
     runs = runs_of(results)
@@ -103,7 +107,7 @@ def compare_completion(results: Comparison | Sequence[RunResult], ax: Axes | Non
                     label="P50 (median)" if row == 0 else None)  # fmt: skip
     deadline_end = runs[0].scenario.deadline_end
     deadline(ax, deadline_end)
-    ax.set_yticks(range(len(runs)), [run.scenario.name for run in runs])
+    ax.set_yticks(range(len(runs)), [shown(run.scenario.name) for run in runs])
     ax.set_ylim(len(runs) - 0.5, -0.7)
     ax.set_xlabel("date everything is out (local time)")
     ax.set_title("When is everything out? P10 – P50 – P90 of completion")

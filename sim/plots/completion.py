@@ -19,6 +19,8 @@ from sim.plots.style import (
     deadline,
     moments,
     percent_formatter,
+    plain_text,
+    shown,
     x_of,
 )
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from sim.answers.results import RunResult
 
 
+@plain_text
 def completion_distribution(result: RunResult, ax: Axes | None = None) -> Axes:
     """Histogram of completion dates (by day) with the cumulative share finished on a twin axis.
 
@@ -114,7 +117,7 @@ def completion_distribution(result: RunResult, ax: Axes | None = None) -> Axes:
             color=VERMILLION,
         )
     ax.set_ylabel("replications finishing (per bar)")
-    ax.set_title(f"{scenario.name}: when is everything out? ({hours.size} runs)")
+    ax.set_title(f"{shown(scenario.name)}: when is everything out? ({hours.size} runs)")
     ax.grid(True, axis="y", color=LIGHT_GREY, linewidth=0.6)
     date_axis(ax)
     return ax

@@ -20,6 +20,8 @@ from sim.plots.style import (
     VERMILLION,
     YELLOW,
     axes,
+    plain_text,
+    shown,
 )
 from sim.render.formats import MISSING
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from sim.answers.results import Comparison, RunResult
 
 
+@plain_text
 def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
                      ax: Axes | None = None) -> Axes:  # fmt: skip
     """Aircraft-hours lost per cause in the late replications (or the slowest tenth).
@@ -59,7 +62,7 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
             )  # fmt: skip
         ax.set_xlim(0, top * 1.45)
         ax.set_title(
-            f"{run.scenario.name}: where the time goes in the {drivers.basis} "
+            f"{shown(run.scenario.name)}: where the time goes in the {drivers.basis} "
             f"({drivers.replications} of {run.replications})"
         )
     else:
@@ -67,7 +70,8 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
         lefts = np.zeros(len(runs))
         for key, name in LATENESS_DRIVERS.items():
             means = np.array([_driver_mean(run, key) for run in runs])
-            ax.barh([run.scenario.name for run in runs], means, left=lefts, color=colours[key],
+            names = [shown(run.scenario.name) for run in runs]
+            ax.barh(names, means, left=lefts, color=colours[key],
                     edgecolor=BLACK, linewidth=0.4, label=name)  # fmt: skip
             lefts += means
         for row, run in enumerate(runs):

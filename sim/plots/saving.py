@@ -17,7 +17,7 @@ from sim.plots.burndown import burndown
 from sim.plots.completion import completion_distribution
 from sim.plots.drivers import lateness_drivers
 from sim.plots.sortie_timeline import sortie_timeline
-from sim.plots.style import figure_of_axes
+from sim.plots.style import figure_of_axes, plain_text
 from sim.replication.trace import Kind
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def figures_of(result: RunResult) -> dict[str, Callable[[], Figure]]:
     return figures
 
 
+@plain_text
 def figure_bytes(figure: Figure, kind: str = "png") -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=kind, dpi=110 if kind == "png" else None,
@@ -83,15 +84,20 @@ def _metadata(kind: str) -> dict[str, Any]:
 
 def save_figures(result: RunResult, directory: str | os.PathLike[str], *,
                  svg: bool = False) -> list[Path]:  # fmt: skip
-    """Write a run's figures as ``<scenario>-<figure>.png`` (and ``.svg``) into ``directory``."""
-    from sim.outputs import write_atomic
+    """Write a run's figures as ``<scenario>-<figure>.png`` (and ``.svg``) into ``directory``.
 
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
+    ``<scenario>`` is the scenario's name made safe for a file name
+    (:func:`sim.outputs.safe_file_stem`): a name such as ``../../x`` stays inside
+    ``directory``. Raises :class:`sim.outputs.OutputError` when a file cannot be written.
+    """
+    from sim.outputs import output_directory, safe_file_stem, write_atomic
+
+    target = output_directory(directory)
+    name = safe_file_stem(result.scenario.name)
     written = []
     for stem, make in figures_of(result).items():
         figure = make()
         for kind in ("png", "svg") if svg else ("png",):
-            path = target / f"{result.scenario.name}-{stem}.{kind}"
+            path = target / f"{name}-{stem}.{kind}"
             written.append(write_atomic(path, figure_bytes(figure, kind)))
     return written

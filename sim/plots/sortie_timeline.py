@@ -17,6 +17,8 @@ from sim.plots.style import (
     axes,
     date_axis,
     deadline,
+    plain_text,
+    shown,
     x_of,
 )
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from sim.replication.outcome import ReplicationResult
 
 
+@plain_text
 def sortie_timeline(
     scenario_or_result: Any,
     replication: ReplicationResult | Timeline | None = None,
@@ -162,7 +165,9 @@ def sortie_timeline(
         if timeline.completion_hours is not None
         else "unfinished"
     )
-    ax.set_title(f"{scenario.name}: sorties of replication {timeline.replication} ({finished})")
+    ax.set_title(
+        f"{shown(scenario.name)}: sorties of replication {timeline.replication} ({finished})"
+    )
     ax.grid(True, axis="x", color=LIGHT_GREY, linewidth=0.6)
     date_axis(ax)
     return ax

@@ -4,14 +4,17 @@ Colours are the Okabe–Ito palette (distinguishable with the common forms of
 colour blindness); the deadline is always a vertical vermillion dashed line;
 dates are calendar dates in local Niamey time. Figures are made outside
 ``pyplot`` (no global figure state, nothing shown) and matplotlib is imported
-only when one is drawn.
+only when one is drawn. Text is plain text (:func:`plain_text`): a ``$`` in a
+scenario's name is a dollar sign, never the start of a mathtext formula, and
+names are shown with their control characters escaped (:func:`shown`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
@@ -52,6 +55,36 @@ STATE_COLOURS: dict[str, str] = {
 
 
 # --- plumbing -----------------------------------------------------------------
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+MAX_SHOWN_NAME = 60
+
+
+def shown(name: str) -> str:
+    """A name from a scenario as a figure shows it: control characters escaped, one line long."""
+    from sim.render.terminal import printable
+
+    text = printable(name)
+    return text if len(text) <= MAX_SHOWN_NAME else text[: MAX_SHOWN_NAME - 1] + "…"
+
+
+def plain_text(function: _F) -> _F:
+    """Draw (or save) with every text as plain text: no mathtext, no TeX.
+
+    A scenario named ``cost $\\foo{$`` would otherwise be parsed as a formula and
+    fail to draw. The setting is read when each text is created and when the
+    figure is saved, and is restored afterwards (no global state is changed).
+    """
+
+    @functools.wraps(function)
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            return function(*args, **kwargs)
+
+    return cast(_F, plain)
 
 
 def new_figure(width: float = 9.0, height: float = 4.5) -> Figure:

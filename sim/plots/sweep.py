@@ -19,6 +19,7 @@ from sim.plots.style import (
     YELLOW,
     axes,
     percent_formatter,
+    plain_text,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@plain_text
 def sweep_chart(sweep: SweepResult, ax: Axes | None = None) -> Axes:
     """P(on time) against the first swept field, one line per value of the other fields.
 

@@ -280,11 +280,17 @@ def sweep_dict(axes: Sequence[tuple[str, Sequence[str]]], rows: Sequence[SweepRo
 
 
 def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """The one CSV writer: a header, then the rows (``None`` → empty cell), ``\\n`` line ends."""
+    """The one CSV writer: a header, then the rows (``None`` → empty cell), ``\\n`` line ends.
+
+    Text cells a spreadsheet would run as a formula get a leading ``'``
+    (:func:`sim.outputs.csv_cell`): a scenario named ``=HYPERLINK(…)`` stays text.
+    """
+    from sim.outputs import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(name) for name in columns])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -32,8 +32,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from sim.scenario.distributions import Dist
-from sim.scenario.laws import bounds_of
+from sim.scenario.distributions import Dist, mean_of
+from sim.scenario.laws import MAX_RATE_PER_30_DAYS, bounds_of
 
 # Sane bounds: a drawdown of Base 101 is about a thousand people and a few
 # hundred pallets. The limits are generous, but they stop a typo (an extra
@@ -44,6 +44,16 @@ MAX_TAILS = 1_000
 MAX_LIST_ITEMS = 1_000
 MAX_REPLICATIONS = 10_000_000
 MAX_HORIZON_DAYS = 3_650
+# Calendar limits: far enough for any plan, near enough that a date plus the
+# horizon is still a date (9999-12-31 plus a day is not).
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must lie in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value
 
 
 def _parse_datetime(value: Any) -> Any:
@@ -84,12 +94,14 @@ def _iso(value: dt.date) -> str:
 
 DateTime = Annotated[
     dt.datetime,
+    AfterValidator(_in_calendar),
     BeforeValidator(_parse_datetime),
     PlainSerializer(_iso, return_type=str),
     Field(json_schema_extra={"type": "string", "format": "date-time"}),
 ]
 Date = Annotated[
     dt.date,
+    AfterValidator(_in_calendar),
     BeforeValidator(_parse_date),
     PlainSerializer(_iso, return_type=str),
     Field(json_schema_extra={"type": "string", "format": "date"}),
@@ -177,7 +189,17 @@ def _amount(value: Dist) -> Dist:
     return _check_dist_range(value, what="an amount")
 
 
+def _rate(value: Dist) -> Dist:
+    _check_dist_range(value, what="a rate")
+    high = bounds_of(value)[1]
+    if (high if high != float("inf") else mean_of(value)) > MAX_RATE_PER_30_DAYS:
+        raise ValueError(f"must be at most {MAX_RATE_PER_30_DAYS:g} per 30 days (one an hour)")
+    return value
+
+
 Duration = Annotated[Dist, AfterValidator(_duration)]
+Rate = Annotated[Dist, AfterValidator(_rate)]
+"""Events per 30 days; an unbounded dist is limited on its mean, and draws are capped."""
 Probability = Annotated[Dist, AfterValidator(_probability)]
 Amount = Annotated[Dist, AfterValidator(_amount)]
 
@@ -259,7 +281,7 @@ class Airlift(Model):
 
 
 class Suspensions(Model):
-    per_30_days: Amount
+    per_30_days: Rate
     duration_days: Duration
 
 
@@ -325,7 +347,7 @@ class CommercialService(Model):
 
 
 class Weather(Model):
-    closures_per_30_days: dict[Month, Amount] = Field(default_factory=dict)
+    closures_per_30_days: dict[Month, Rate] = Field(default_factory=dict)
     closure_hours: Duration = 0.0
 
 

@@ -36,7 +36,18 @@ from sim.scenario.laws import (
     is_fixed,
 )
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+MAX_MAGNITUDE = 1e9
+"""Largest number a dist may hold (any parameter or weight, in absolute value).
+
+A billion hours, days, seats or kilograms is far beyond any drawdown; the limit
+keeps sums of weights and draws finite (``[1e308, 1e308]`` would sum to infinity).
+"""
+MAX_LOGNORMAL_SPREAD = 1000.0
+"""Largest ``p90 / median`` of a lognormal: σ ≤ ln(1000) / 1.28 ≈ 5.4, so a draw
+cannot overflow a float (a ratio of 1e300 made σ ≈ 540 and ``exp`` overflowed)."""
+
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+Magnitude = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
 
 class _DistModel(BaseModel):
@@ -91,7 +102,7 @@ class Triangular(_DistModel):
 class Normal(_DistModel):
     dist: Literal["normal"]
     mean_: Finite = Field(alias="mean")
-    sd: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    sd: Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True
@@ -111,13 +122,18 @@ class Normal(_DistModel):
 
 class LogNormal(_DistModel):
     dist: Literal["lognormal"]
-    median: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    p90: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    median: Magnitude
+    p90: Magnitude
 
     @model_validator(mode="after")
     def _ordered(self) -> LogNormal:
         if self.p90 < self.median:
             raise ValueError(f"p90 must be ≥ median (got median={self.median}, p90={self.p90})")
+        if self.p90 > MAX_LOGNORMAL_SPREAD * self.median:
+            raise ValueError(
+                f"p90 must be at most {MAX_LOGNORMAL_SPREAD:g} × median "
+                f"(got median={self.median:g}, p90={self.p90:g})"
+            )
         return self
 
     @property
@@ -130,7 +146,7 @@ class LogNormal(_DistModel):
 
 class Exponential(_DistModel):
     dist: Literal["exponential"]
-    mean_: Annotated[float, Field(alias="mean", ge=0, allow_inf_nan=False)]
+    mean_: Annotated[float, Field(alias="mean", ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True
@@ -143,7 +159,9 @@ class Exponential(_DistModel):
 class Choice(_DistModel):
     dist: Literal["choice"]
     values: Annotated[list[Finite], Field(min_length=1, max_length=10_000)]
-    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    weights: list[Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _weights_match(self) -> Choice:
@@ -163,9 +181,7 @@ class Choice(_DistModel):
 
 
 DistSpec = Uniform | Triangular | Normal | LogNormal | Exponential | Choice
-Dist = (
-    Annotated[float, Field(allow_inf_nan=False)] | Annotated[DistSpec, Field(discriminator="dist")]
-)
+Dist = Finite | Annotated[DistSpec, Field(discriminator="dist")]
 """A scenario field that may be a plain number or a distribution mapping."""
 
 

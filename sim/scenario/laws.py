@@ -27,6 +27,12 @@ from typing import Any
 # z-score of the 90th percentile of the standard normal distribution.
 Z90 = 1.2815515655446004
 
+MAX_RATE_PER_30_DAYS = 720.0
+"""Most events per 30 days a rate may give (suspensions, weather closures): one an hour.
+
+Their arrivals are drawn up front for the whole horizon, so this keeps them to
+87,600 per source over the longest horizon; draws of a rate are capped here."""
+
 
 @dataclass(frozen=True, slots=True)
 class UniformLaw:

@@ -17,9 +17,12 @@ The steps, each of which may add problems (all are reported together):
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,10 @@ NOT_INHERITED = ("name", "title", "description", "expect")
 
 Location = tuple[str, int | None]
 
+MAX_EXTENDS_DEPTH = 32
+"""Files in one ``extends`` chain at most (a longer chain is a mistake or an attack)."""
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
 
 @dataclass
 class _Raw:
@@ -63,14 +70,48 @@ def _file_problem(source: str, message: str, line: int | None = None) -> Scenari
     return ScenarioError([Problem(source, line, "", message)])
 
 
-def _read_text(path: Path, source: str) -> str:
-    if not path.exists():
-        raise _file_problem(source, "file does not exist")
-    if path.is_dir():
-        raise _file_problem(source, "is a directory, not a scenario file")
+def _unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a scenario file (looked at before opening), or None.
+
+    A FIFO would block the reader forever and ``/dev/zero`` never ends: only a
+    regular file (or a link to one) is opened.
+    """
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+        status = path.stat()  # follows symbolic links
+    except FileNotFoundError:
+        return "is a broken symbolic link" if path.is_symlink() else "does not exist"
+    except ValueError:  # os.stat's complaint about an embedded NUL byte
+        return "is not a usable path: it contains a NUL byte"
+    except OSError as error:
+        reasons = {
+            errno.ELOOP: "is a symlink loop",
+            errno.ENAMETOOLONG: "has a name too long for the file system",
+            errno.ENOTDIR: "does not exist (a part of its path is not a folder)",
+        }
+        return reasons.get(error.errno or 0, f"cannot be read ({error.strerror})")
+    if stat.S_ISDIR(status.st_mode):
+        return "is a directory, not a scenario file"
+    if not stat.S_ISREG(status.st_mode):
+        return "is not a regular file"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes; opened without blocking, then checked again."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # swapped since it was looked at
+            raise OSError(errno.EINVAL, "is not a regular file")
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
+def _read_text(path: Path, source: str) -> str:
+    reason = _unreadable(path)
+    if reason is not None:
+        raise _file_problem(source, "file does not exist" if reason == "does not exist" else reason)
+    try:
+        data = _read_bytes(path)
     except OSError as error:
         raise _file_problem(source, f"cannot be read ({error.strerror})") from None
     if len(data) > MAX_FILE_BYTES:
@@ -133,13 +174,52 @@ def _merge_where(base: _Raw, overlay: _Raw) -> dict[FieldPath, Location]:
     return where
 
 
-def _resolve_file(path: Path, source: str, chain: tuple[tuple[Path, str], ...]) -> _Raw:
+@dataclass(frozen=True)
+class _Reach:
+    """Where ``extends`` may read: the top scenario's folder tree and the folders allowed."""
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, directory: Path, allowed: Sequence[str | os.PathLike[str]]) -> _Reach:
+        return cls(tuple(Path(os.path.realpath(root)) for root in (directory, *allowed)))
+
+    def contains(self, path: Path) -> bool:
+        return any(path.is_relative_to(root) for root in self.roots)
+
+
+def _resolve_file(
+    path: Path, source: str, chain: tuple[tuple[Path, str], ...], reach: _Reach
+) -> _Raw:
     raw = _parse_mapping(_read_text(path, source), source)
-    return _apply_extends(raw, path.parent, source, (*chain, (path.resolve(), source)))
+    if "schema_version" not in raw.data and "extends" not in raw.data:
+        # Not a scenario (a configuration file, a password file): show none of its content.
+        message = "is not a scenario file (it has neither schema_version nor extends)"
+        raise _file_problem(source, message)
+    return _apply_extends(raw, path.parent, source, (*chain, (path.resolve(), source)), reach)
+
+
+def _base_problem(target: str, base_path: Path, reach: _Reach) -> str | None:
+    """Why ``extends: target`` may not be read, or None."""
+    try:
+        resolved = Path(os.path.realpath(base_path))
+    except ValueError:  # an embedded NUL byte
+        return "base scenario is not a usable path: it contains a NUL byte"
+    except OSError as error:
+        return f"base scenario cannot be read ({error.strerror})"
+    if not reach.contains(resolved):
+        return (
+            "base scenario is outside the top scenario's folder; "
+            "allow its folder with --allow-extends-from DIR"
+        )
+    if resolved.suffix.lower() not in SCENARIO_SUFFIXES:
+        return "base scenario must be a .yaml or .yml file"
+    reason = _unreadable(base_path)
+    return None if reason is None else f"base scenario {reason}"
 
 
 def _apply_extends(
-    raw: _Raw, directory: Path, source: str, chain: tuple[tuple[Path, str], ...]
+    raw: _Raw, directory: Path, source: str, chain: tuple[tuple[Path, str], ...], reach: _Reach
 ) -> _Raw:
     target = raw.data.get("extends")
     if target is None:
@@ -148,15 +228,18 @@ def _apply_extends(
     if not isinstance(target, str) or not target:
         raw.problems.append(Problem(file, line, "extends", "must be a file path", target))
         return raw
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        message = f"extends chain is longer than {MAX_EXTENDS_DEPTH} files"
+        raise ScenarioError([Problem(file, line, "extends", message)])
     base_path = directory / target
     base_source = os.path.normpath(os.path.join(os.path.dirname(source), target))
+    reason = _base_problem(target, base_path, reach)
+    if reason is not None:
+        raise ScenarioError([Problem(file, line, "extends", reason, target)])
     if base_path.resolve() in [seen for seen, _ in chain]:
         cycle = " → ".join([name for _, name in chain] + [base_source])
         raise ScenarioError([Problem(file, line, "extends", f"extends cycle: {cycle}")])
-    if not base_path.is_file():
-        what = "is a directory" if base_path.is_dir() else "does not exist"
-        raise ScenarioError([Problem(file, line, "extends", f"base scenario {what}", target)])
-    base = _resolve_file(base_path, base_source, chain)
+    base = _resolve_file(base_path, base_source, chain, reach)
     for key in NOT_INHERITED:
         base.data.pop(key, None)
         base.where = {path: at for path, at in base.where.items() if path[:1] != (key,)}
@@ -192,6 +275,10 @@ def _apply_override(raw: _Raw, item: str, source: str) -> None:
     if path is None:
         raise _file_problem(
             source, "must be KEY=VALUE, e.g. airlift.tails=4 or personnel[0].count=10"
+        )
+    if path[0] == "extends":
+        raise _file_problem(
+            source, "extends cannot be set with --set (bases are merged before overrides)"
         )
     annotation: Any = Scenario
     for part in path:
@@ -257,10 +344,19 @@ def _finish(raw: _Raw, source: str, stem: str | None) -> Scenario:
     raise ScenarioError(problems)
 
 
-def _resolve(text: str, source: str, directory: Path, overrides: Overrides) -> _Raw:
-    raw = _apply_extends(
-        _parse_mapping(text, source), directory, source, ((Path(source).resolve(), source),)
-    )
+def _resolve(
+    text: str,
+    source: str,
+    directory: Path,
+    overrides: Overrides,
+    allow_extends_from: Sequence[str | os.PathLike[str]],
+) -> _Raw:
+    reach = _Reach.of(directory, allow_extends_from)
+    try:
+        top = Path(source).resolve()
+    except (OSError, ValueError):
+        top = Path(source)
+    raw = _apply_extends(_parse_mapping(text, source), directory, source, ((top, source),), reach)
     problems: list[Problem] = []
     for setting in settings(overrides):
         try:
@@ -272,31 +368,50 @@ def _resolve(text: str, source: str, directory: Path, overrides: Overrides) -> _
     return raw
 
 
-def resolve(path: str | os.PathLike[str], overrides: Overrides = ()) -> dict[str, Any]:
+def resolve(
+    path: str | os.PathLike[str],
+    overrides: Overrides = (),
+    *,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
+) -> dict[str, Any]:
     """The scenario mapping after ``extends`` and overrides, before defaults and validation."""
     source = os.fspath(path)
     text = _read_text(Path(source), source)
-    return _resolve(text, source, Path(source).parent, overrides).data
+    return _resolve(text, source, Path(source).parent, overrides, allow_extends_from).data
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Overrides = ()) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str],
+    overrides: Overrides = (),
+    *,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
+) -> Scenario:
     """Load and validate a scenario file; raises :class:`ScenarioError` with every problem.
 
     ``overrides``: ``{"airlift.tails": 4}`` (Python values) or ``["airlift.tails=4"]``
     (``--set`` strings), applied after ``extends`` and validated like the file.
+    ``extends`` may read only ``.yaml``/``.yml`` files in the folder tree of
+    ``path`` and of the folders in ``allow_extends_from``.
     """
     source = os.fspath(path)
     text = _read_text(Path(source), source)
-    raw = _resolve(text, source, Path(source).parent, overrides)
+    raw = _resolve(text, source, Path(source).parent, overrides, allow_extends_from)
     return _finish(raw, source, Path(source).stem)
 
 
-def load_scenario_text(text: str, source: str = "<string>", overrides: Overrides = ()) -> Scenario:
+def load_scenario_text(
+    text: str,
+    source: str = "<string>",
+    overrides: Overrides = (),
+    *,
+    allow_extends_from: Sequence[str | os.PathLike[str]] = (),
+) -> Scenario:
     """Load a scenario from YAML text; ``extends`` is relative to the current directory.
 
     ``name`` defaults to the stem of ``source`` when ``source`` looks like a file name.
+    ``extends`` may read the current directory's tree and ``allow_extends_from``.
     """
-    raw = _resolve(text, source, Path.cwd(), overrides)
+    raw = _resolve(text, source, Path.cwd(), overrides, allow_extends_from)
     stem = None if source.startswith("<") else Path(source).stem
     return _finish(raw, source, stem)
 

@@ -303,6 +303,7 @@ def problems_from_validation(
 ) -> list[tuple[Problem, FieldPath]]:
     """Every validation error as a located :class:`Problem` (with its path), in file order."""
     located: list[tuple[Problem, FieldPath]] = []
+    seen: set[tuple[str | None, int | None, str, str, str]] = set()  # linear, not pairwise
     for path, message, value in _findings(
         [_Error(raw) for raw in error.errors(include_url=False)], data
     ):
@@ -312,7 +313,9 @@ def problems_from_validation(
             (source, None),
         )
         problem = Problem(file, line, format_path(path), message, value)
-        if all(problem != seen for seen, _ in located):
+        key = (file, line, problem.field, message, repr(value))
+        if key not in seen:
+            seen.add(key)
             located.append((problem, path))
     located.sort(key=lambda pair: (pair[0].file != source, pair[0].file or "", pair[0].line or 0))
     return located

@@ -17,10 +17,13 @@ number, so this module resolves plain scalars like the YAML 1.2 core schema:
 Explicit tags other than the core ones (``!!python/object``, ``!custom``) are
 refused, as are duplicate keys, non-string keys and YAML 1.1 merge keys (``<<``).
 Hostile input is refused early with a located problem: files above
-:data:`MAX_FILE_BYTES`, nesting deeper than :data:`MAX_DEPTH`, and alias
-"billion laughs" bombs expanding to more than :data:`MAX_NODES` nodes — the
-expanded size is counted over the node graph (memoised by node identity, without
-expanding anything) before any Python value is built.
+:data:`MAX_FILE_BYTES`, nesting deeper than :data:`MAX_DEPTH`, more than
+:data:`MAX_NODES` values written (counted while composing, so reading stops
+there), and alias "billion laughs" bombs expanding to more than
+:data:`MAX_NODES` nodes — the expanded size is counted over the node graph
+(memoised by node identity, without expanding anything) before any Python value
+is built. Control characters YAML does not allow (a raw ESC byte) are refused
+with their line.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class _StrictLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._composed = 0
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
@@ -85,10 +89,18 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         # PyYAML composes recursively: cap the depth before Python's own limit is hit.
         self._depth += 1
+        # Count the values written (an alias is one): a huge plain list stops here,
+        # after reading MAX_NODES of them, instead of being read whole and then
+        # mistaken for an alias bomb.
+        self._composed += 1
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise Refused(f"nesting is deeper than {MAX_DEPTH} levels", mark.line + 1)
+            if self._composed > MAX_NODES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                message = f"has more than {MAX_NODES:,} values (too many values)"
+                raise Refused(message, mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -265,7 +277,15 @@ def parse_yaml(text: str, source: str) -> Document:
     with everything else wrong in the scenario.
     """
     document = Document(source)
-    loader = _StrictLoader(text)
+    try:
+        # The reader checks every character when it is built: a raw control byte fails here.
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as error:
+        at = text[: max(error.position, 0)].count("\n") + 1
+        character = error.character
+        shown = repr(chr(character) if isinstance(character, int) else character)
+        message = f"not valid YAML: control character {shown} is not allowed"
+        raise ScenarioError([Problem(source, at, "", message)]) from None
     try:
         root = loader.get_single_node()
         if root is not None:
