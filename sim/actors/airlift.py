@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
     from sim.actors.loadmaster import Load
     from sim.replication.world import Drawdown
+    from sim.scenario.compiled import TailStart
     from sim.scenario.laws import Chance, Draws
 
 # Sortie-load arithmetic is in floats; a load counts as full within this margin.
@@ -110,10 +111,14 @@ class Tail:
 def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) -> Steps:
     """The life of one tail assigned to the drawdown."""
     c17 = Tail.assigned(number, drawdown)
-    if drawdown.available_from_hours > env.now:
-        yield env.timeout(drawdown.available_from_hours - env.now)
-    c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
-    c17.ready_at = env.now
+    start = drawdown.tail_starts.get(number)
+    if start is not None:
+        yield from resume(env, c17, drawdown, start)
+    else:
+        if drawdown.available_from_hours > env.now:
+            yield env.timeout(drawdown.available_from_hours - env.now)
+        c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
+        c17.ready_at = env.now
     while True:
         yield from turn_around(env, c17)
         launched = yield from launch(env, c17, drawdown)
@@ -128,6 +133,75 @@ def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) ->
         drawdown.committed_tails -= 1
         drawdown.signal_changed()
     drawdown.tail_stopped(c17.actor, c17.number)
+
+
+def resume(env: simpy.Environment, c17: Tail, drawdown: Drawdown, start: TailStart) -> Steps:
+    """A tail where a status put it at ``as_of``, up to its next turnaround.
+
+    At the offload station: ready at ``until``, with the approval given (used for
+    its validity from no later than ``as_of``), or the answer to the request filed
+    (not before ``as_of``: it was still pending), or asking now. In the air
+    toward Base 101: lands at ``until`` with its slot and load (committed). On
+    the ground at Base 101: loads what is ready now, until ``until``.
+    """
+    clock = drawdown.clock
+    until = env.now if start.until is None else max(env.now, clock.hours(start.until))
+    if start.at == "offload_station":
+        c17.ready_at = until
+        if start.approval_granted is not None:
+            c17.approved = min(env.now, _approval_hours(start, drawdown))
+        elif start.requested is not None:
+            answer = drawdown.office.request(c17.number, clock.hours(start.requested))
+            c17.approved = max(env.now, answer.approved_hours)
+        else:
+            c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
+        return
+    c17.committed = True
+    drawdown.committed_tails += 1
+    c17.launched = env.now
+    if start.at == "inbound":
+        c17.landing = until
+        drawdown.office.book_landing(until)
+        yield env.timeout(until - env.now)
+        yield from land(env, c17, drawdown)
+        load = yield from load_aircraft(env, c17, drawdown)
+    else:
+        load = yield from load_on_the_ramp(env, c17, drawdown, until)
+    outbound = yield from service(env, c17, drawdown, load)
+    yield from leave(env, c17, drawdown, load, outbound)
+
+
+def _approval_hours(start: TailStart, drawdown: Drawdown) -> float:
+    """When an approval given in a status counts as granted, for its validity."""
+    assert start.approval_granted is not None
+    granted = drawdown.clock.hours(start.approval_granted)
+    validity = drawdown.office.validity_hours
+    if start.approval_valid_until is None or validity is None:
+        return granted
+    return drawdown.clock.hours(start.approval_valid_until) - validity
+
+
+def load_on_the_ramp(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, until: float
+) -> Generator[Any, Any, Load]:
+    """A tail already on the ground at ``as_of``: it holds a spot and loads until ``until``."""
+    airlift = drawdown.airlift
+    assert airlift is not None
+    base = drawdown.base
+    base.parking.count += 1  # landed before as_of (a status never exceeds the spots)
+    waiting = base.loading_teams.take()
+    if waiting is not None:
+        yield waiting
+    load = drawdown.inventory.load_military(env.now, airlift)
+    c17.committed = False
+    drawdown.committed_tails -= 1
+    drawdown.signal_changed()
+    if until > env.now:
+        yield env.timeout(until - env.now)
+    base.loading_teams.give_back()
+    if load.empty:
+        drawdown.counters.empty_sorties += 1
+    return load
 
 
 def turn_around(env: simpy.Environment, c17: Tail) -> Steps:

@@ -47,11 +47,18 @@ def airline_timetable(
     horizon_hours: float,
     closures: Blocked,
     streams: Streams,
+    begin_hours: float = 0.0,
 ) -> Iterator[Departure]:
-    """Every departure of every service within the horizon, in time order, drawn lazily."""
+    """Every departure of every service within the horizon, in time order, drawn lazily.
+
+    ``begin_hours``: a forecast's ``as_of``; departures before it are drawn (so the
+    later ones see the same numbers as a run from ``start``) but not flown.
+    """
     return heapq.merge(
         *(
-            _service_departures(index, service, clock, horizon_hours, closures, streams)
+            _service_departures(
+                index, service, clock, horizon_hours, closures, streams, begin_hours
+            )
             for index, service in enumerate(services)
         ),
         key=lambda departure: (departure.hours, departure.service),
@@ -65,6 +72,7 @@ def _service_departures(
     horizon_hours: float,
     closures: Blocked,
     streams: Streams,
+    begin_hours: float,
 ) -> Iterator[Departure]:
     seats = streams.draws(service.seats, Source.COMMERCIAL_SEATS, index)
     cancel = streams.chance(service.cancel_probability, Source.COMMERCIAL_CANCEL, index)
@@ -86,6 +94,8 @@ def _service_departures(
         cancelled = cancel.happens()
         actual = scheduled if cancelled else closures.free_from(scheduled)
         weather_cancelled = actual >= clock.day_start(day + 1)
+        if scheduled < begin_hours:
+            continue
         yield Departure(
             hours=scheduled if weather_cancelled else actual,
             service=index,

@@ -153,6 +153,22 @@ class Inventory:
         self._loads_left_key: tuple[Airlift, int, int] | None = None
         self._loads_left = 0.0
 
+    def already_out(self, personnel_out: tuple[int, ...], cargo_out: tuple[int, ...]) -> None:
+        """People and units that left before a forecast's ``as_of`` (a status file).
+
+        The units out of a line are its first in ready order, as a loadmaster takes them.
+        """
+        for line, units in enumerate(cargo_out):
+            self.line_loaded[line] += units
+            self.cargo_units_unloaded -= units
+            if self.line_sensitive[line]:
+                self.sensitive_units_left -= units
+        for cohort, people in enumerate(personnel_out):
+            self.cohort_left[cohort] -= people
+            self.people_left -= people
+            if self.cohort_airline[cohort]:
+                self.airline_left -= people
+
     # -- what remains ---------------------------------------------------------
 
     @property

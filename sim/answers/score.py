@@ -147,6 +147,16 @@ class Provenance:
     wall_seconds: float
     overrides: tuple[str, ...] = ()
     """The overrides applied after ``extends``, as ``KEY=VALUE`` (``--set`` or a mapping)."""
+    status: StatusUsed | None = None
+    """The status a forecast started from (``--status``); None for a run from ``start``."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusUsed:
+    """The status file a forecast started from: its moment and where it was read."""
+
+    as_of: dt.datetime
+    source: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,6 +226,25 @@ def run_options(parser: argparse.ArgumentParser, *, outputs: bool = True) -> Non
 # --- reading scenarios and writing outputs ------------------------------------
 
 
+def add_status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--status",
+        metavar="STATUS.yaml",
+        help="forecast: start every replication from this status (as_of, what is out, "
+        "where the tails are) instead of from start",
+    )
+
+
+def check_status_option(args: argparse.Namespace, scenarios: list[Scenario]) -> None:
+    """``--status`` checked against every scenario before anything runs (problems: exit 2)."""
+    if args.status is None:
+        return
+    from sim.montecarlo.runs import load_status_for
+
+    for scenario in scenarios:
+        load_status_for(args.status, scenario)
+
+
 def scenario_paths(args: argparse.Namespace) -> list[str]:
     """The FILE argument(s) of a verb declared with :func:`add_scenario_arguments`."""
     return list(args.files) if hasattr(args, "files") else [args.file]

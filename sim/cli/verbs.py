@@ -22,9 +22,11 @@ from sim.cli.exits import ExitCode, UsageError, guarded, print_problems
 from sim.cli.options import (
     add_csv,
     add_scenario_arguments,
+    add_status,
     add_verb,
     check_data_outputs,
     check_output_path,
+    check_status_option,
     fraction,
     load_scenarios,
     output_folder,
@@ -92,18 +94,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
     from sim.scenario.reading import scenario_json_schema
+    from sim.scenario.status import status_json_schema
 
-    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    schema = status_json_schema() if args.status else scenario_json_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
 def add_schema(verbs: Any) -> None:
-    add_verb(
+    parser = add_verb(
         verbs,
         "schema",
         cmd_schema,
         help="print the JSON Schema of scenario files (for editors)",
-        examples=["drawdown schema > scenarios/scenario.schema.json"],
+        examples=[
+            "drawdown schema > scenarios/scenario.schema.json",
+            "drawdown schema --status > scenarios/status.schema.json",
+        ],
+    )
+    parser.add_argument(
+        "--status", action="store_true", help="the schema of status files (run --status) instead"
     )
 
 
@@ -129,7 +139,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from sim.outputs import check_folder
 
         check_folder(args.plots)  # a file where the folder should be: before the run
-    load_scenarios(args)  # every file's problems at once, before any run
+    scenarios = load_scenarios(args)  # every file's problems at once, before any run
+    check_status_option(args, scenarios)
     results: list[RunResult] = []
     table_on_stdout = result_on_stdout(args)
     with engine_of(args) as engine:
@@ -143,6 +154,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 until_precision=args.until_precision,
                 max_replications=args.max_replications,
                 engine=engine,
+                status=args.status,
             )
             results.append(result)
             if table_on_stdout:
@@ -185,10 +197,13 @@ def add_run(verbs: Any) -> None:
             "drawdown run scenarios/historical-2024.yaml --set airlift.tails=4 --json out/run.json",
             "drawdown run scenarios/*.yaml --json out/all.json",
             "drawdown run scenarios/historical-2024.yaml --until-precision 0.01 --fail-under 0.9",
+            "drawdown run scenarios/historical-2024.yaml "
+            "--status scenarios/status/historical-2024-as-of-2024-07-08.yaml",
         ],
     )
     add_scenario_arguments(parser, many=True)
     run_options(parser)
+    add_status(parser)
     add_csv(parser, "one row per replication")
     parser.add_argument(
         "--plots", metavar="DIR", help="write the figures as DIR/<scenario>-<figure>.png"

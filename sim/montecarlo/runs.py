@@ -29,9 +29,37 @@ from sim.replication.outcome import ReplicationResult
 from sim.replication.prepared import prepare
 from sim.scenario.contract import MAX_REPLICATIONS, Scenario
 from sim.scenario.overrides import Overrides, Setting, setting, settings
+from sim.scenario.status import Status
 from sim.version import package_version
 
 ScenarioLike = Scenario | str | os.PathLike[str]
+
+StatusLike = Status | str | os.PathLike[str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoadedStatus:
+    """A status checked against the scenario it forecasts, and the file it came from."""
+
+    status: Status
+    source: str | None
+
+
+def load_status_for(status: StatusLike, scenario: Scenario) -> LoadedStatus:
+    """``status`` (an object or a file's path) checked against ``scenario``.
+
+    A :class:`Status` object is checked too: :class:`ScenarioError` lists every problem.
+    """
+    from sim.scenario.problems import ScenarioError
+    from sim.scenario.status import check_status, load_status
+
+    if isinstance(status, Status):
+        problems = check_status(status, scenario, "status", {})
+        if problems:
+            raise ScenarioError(problems)
+        return LoadedStatus(status, None)
+    return LoadedStatus(load_status(status, scenario), os.fspath(status))
+
 
 DEFAULT_MAX_REPLICATIONS = 100_000
 """Cap for ``until_precision`` when the caller gives none."""
@@ -109,8 +137,9 @@ def _score(
     chunk_size: int,
     started: float,
     precision: Precision | None = None,
+    status: LoadedStatus | None = None,
 ) -> RunResult:
-    from sim.answers.score import Provenance
+    from sim.answers.score import Provenance, StatusUsed
     from sim.answers.scoring import score
     from sim.scenario.reading import scenario_digest
 
@@ -130,6 +159,7 @@ def _score(
         jobs=engine.workers,
         chunk_size=chunk_size,
         wall_seconds=time.perf_counter() - started,
+        status=None if status is None else StatusUsed(status.status.as_of, status.source),
     )
     result_score = score(
         table, scenario, layout, seed=seed, provenance=provenance, precision=precision
@@ -156,12 +186,13 @@ def _run_until_precision(
     engine: Engine,
     until_precision: float,
     max_replications: int,
+    status: LoadedStatus | None = None,
 ) -> RunResult:
     """Batches of replications until the Wilson half-width of P(on time) is small enough."""
     from sim.answers.scoring import median_replication, on_time, wilson_half_width
 
     started = time.perf_counter()
-    prepared = prepare(scenario)
+    prepared = prepare(scenario, None if status is None else status.status)
     reduction = TableReduction(Layout.of(scenario))
     seed = scenario.simulation.seed
     planned = scenario.simulation.replications
@@ -196,6 +227,7 @@ def _run_until_precision(
         chunk_size=engine.chunk_for(scenario.simulation.replications),
         started=started,
         precision=precision,
+        status=status,
     )
 
 
@@ -217,14 +249,21 @@ def run_resolved(
         return tuple(_run_all(used, runs))
 
 
-def _run_all(engine: Engine, resolved: Sequence[tuple[Scenario, str | None]]) -> list[RunResult]:
-    """Each scenario's replications, all from one queue of chunks, then scored."""
+def _run_all(
+    engine: Engine,
+    resolved: Sequence[tuple[Scenario, str | None]],
+    status: LoadedStatus | None = None,
+) -> list[RunResult]:
+    """Each scenario's replications, all from one queue of chunks, then scored.
+
+    ``status``: every scenario's replications start from it (a forecast).
+    """
     from sim.answers.scoring import median_replication
 
     started = time.perf_counter()
     batches = [
         Batch(
-            prepare(scenario),
+            prepare(scenario, None if status is None else status.status),
             scenario.simulation.seed,
             range(scenario.simulation.replications),
             TableReduction(Layout.of(scenario)),
@@ -241,7 +280,14 @@ def _run_all(engine: Engine, resolved: Sequence[tuple[Scenario, str | None]]) ->
     chunk_size = engine.chunk_for(sum(len(batch.indices) for batch in batches))
     return [
         _score(
-            scenario, source, table, traced, engine=engine, chunk_size=chunk_size, started=started
+            scenario,
+            source,
+            table,
+            traced,
+            engine=engine,
+            chunk_size=chunk_size,
+            started=started,
+            status=status,
         )
         for (scenario, source), table, traced in zip(resolved, tables, typical, strict=True)
     ]
@@ -262,8 +308,13 @@ def run(
     source: str | None = None,
     engine: Engine | None = None,
     allow_extends_from: Sequence[str | os.PathLike[str]] = (),
+    status: StatusLike | None = None,
 ) -> RunResult:
     """Run a scenario (a :class:`Scenario` or a YAML path) many times and score it.
+
+    ``status``: a forecast — every replication starts from this status (a
+    :class:`~sim.scenario.status.Status` or a status file's path) instead of
+    from ``start``; see docs/scenario-reference.md, "Status files".
 
     ``replications`` and ``seed`` default to the scenario's ``simulation`` block;
     ``overrides`` change fields after ``extends``, validated like the file:
@@ -290,9 +341,10 @@ def run(
         seed=seed,
         allow_extends_from=allow_extends_from,
     )
+    loaded = None if status is None else load_status_for(status, scenario)
     with engine_for(engine, jobs, executor, chunk_size, progress) as used:
         if until_precision is None:
-            (result,) = _run_all(used, [(scenario, path or source)])
+            (result,) = _run_all(used, [(scenario, path or source)], loaded)
             return _noted(result, overrides)
         return _noted(
             _run_until_precision(
@@ -301,6 +353,7 @@ def run(
                 engine=used,
                 until_precision=until_precision,
                 max_replications=max(max_replications, scenario.simulation.replications),
+                status=loaded,
             ),
             overrides,
         )

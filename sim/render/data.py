@@ -161,6 +161,11 @@ def score_dict(score: Score) -> JSON:
     provenance["overrides"] = list(score.provenance.overrides)
     if not provenance["overrides"]:
         del provenance["overrides"]
+    # Present for a forecast from a status (--status): a run from start reads as before.
+    status = score.provenance.status
+    del provenance["status"]
+    if status is not None:
+        provenance["status"] = {"as_of": iso(status.as_of), "source": status.source}
     payload["provenance"] = provenance
     return payload
 

@@ -80,6 +80,12 @@ def render_run(result: RunResult) -> str:
     ]
     if s.provenance.overrides:
         lines.append(f"  with --set {', '.join(s.provenance.overrides)}")
+    if s.provenance.status is not None:
+        status = s.provenance.status
+        lines.append(
+            f"  forecast from the status as of {status.as_of.isoformat(timespec='minutes')}"
+            + ("" if status.source is None else f" ({status.source})")
+        )
     if s.precision is not None:
         precision = s.precision
         reached = "reached" if precision.reached else "NOT reached (cap)"

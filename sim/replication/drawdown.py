@@ -17,6 +17,7 @@ import simpy
 
 from sim.actors.airlift import c17_sortie_cycle
 from sim.actors.commercial import airline_departures, airline_timetable
+from sim.clock import Clock
 from sim.randomness import Streams
 from sim.replication.outcome import (
     CARGO_DTYPE,
@@ -44,11 +45,14 @@ def simulate(
     replications of one scenario should share one :func:`prepare` of it.
     """
     prepared = prepare(scenario)
-    env = simpy.Environment()
+    status = prepared.scenario.status
+    # A forecast from a status starts at its as_of; the clock still counts from start.
+    as_of_hours = 0.0 if status is None else Clock(prepared.scenario.start).hours(status.as_of)
+    env = simpy.Environment(initial_time=as_of_hours)
     root_seed = prepared.seed if seed is None else seed
     drawdown = Drawdown(env, prepared, Streams(root_seed, replication), trace)
     if drawdown.inventory.all_out:
-        drawdown.completion_hours = 0.0
+        drawdown.completion_hours = as_of_hours
     else:
         for tail in range(drawdown.tails):
             env.process(c17_sortie_cycle(env, tail, drawdown))
@@ -58,9 +62,10 @@ def simulate(
             drawdown.horizon_hours,
             drawdown.base.closures,
             streams=drawdown.streams,
+            begin_hours=as_of_hours,
         )
         env.process(airline_departures(env, timetable, drawdown))
-        horizon = env.timeout(drawdown.horizon_hours)
+        horizon = env.timeout(drawdown.horizon_hours - as_of_hours)
         env.run(until=env.any_of([drawdown.finished, horizon]))
     end_hours = float(env.now)
     closures = drawdown.base.closures

@@ -19,6 +19,7 @@ from sim.scenario.compiled import CompiledScenario, compile_scenario
 
 if TYPE_CHECKING:
     from sim.scenario.contract import Scenario
+    from sim.scenario.status import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +34,21 @@ class Prepared:
         return self.scenario.simulation.seed
 
 
-def prepare(scenario: Scenario | CompiledScenario | Prepared) -> Prepared:
-    """``scenario`` compiled, with what its replications share computed once."""
-    if isinstance(scenario, Prepared):
-        return scenario
-    compiled = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+def prepare(
+    scenario: Scenario | CompiledScenario | Prepared, status: Status | None = None
+) -> Prepared:
+    """``scenario`` compiled, with what its replications share computed once.
+
+    ``status``: start every replication from it (a forecast); only with a ``Scenario``.
+    """
+    if isinstance(scenario, Prepared | CompiledScenario):
+        if status is not None:
+            raise ValueError("a status is compiled with its Scenario: pass the Scenario")
+        if isinstance(scenario, Prepared):
+            return scenario
+    compiled = (
+        scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario, status)
+    )
     clock = Clock(compiled.start)
     horizon_hours = 24.0 * compiled.simulation.horizon_days
     return Prepared(

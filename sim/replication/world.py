@@ -17,11 +17,12 @@ from sim.actors.airfield import Base101
 from sim.actors.clearance import ClearanceOffice
 from sim.actors.loadmaster import Inventory, Load
 from sim.actors.weather import draw_closures
-from sim.clock import Clock
+from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
 from sim.replication.outcome import Counters
 from sim.replication.prepared import Prepared
 from sim.replication.trace import Cause, Counts, Event, Kind
+from sim.scenario.compiled import TailStart
 
 # Why a replication did not finish (categorical, so runs can count them).
 NO_AIRCRAFT = "no military aircraft for cargo or non-commercial personnel"
@@ -75,6 +76,40 @@ class Drawdown:
         self.completion_hours: float | None = None
         self.finished = env.event()
         self.changed = env.event()
+        self.as_of_hours = 0.0
+        self.tail_starts: dict[int, TailStart] = {}
+        if scenario.status is not None:
+            self._start_from_status()
+
+    def _start_from_status(self) -> None:
+        """A forecast: what the status says is out, blocked or flying (docs: Status files).
+
+        What left before ``as_of`` is recorded as out at ``as_of``; a closure or
+        suspension in effect is added to the drawn ones; the tails listed start
+        where they are (:func:`sim.actors.airlift.c17_sortie_cycle`).
+        """
+        status = self.scenario.status
+        assert status is not None
+        clock = self.clock
+        now = self.as_of_hours = clock.hours(status.as_of)
+        sensitive_before = self.inventory.sensitive_units_left
+        self.inventory.already_out(status.personnel_out, status.cargo_out)
+        cohorts = self.scenario.personnel
+        for cohort, people in enumerate(status.personnel_out):
+            if people:
+                self.personnel_rows.append((now, cohort, people, not cohorts[cohort].commercial))
+        for line, units in enumerate(status.cargo_out):
+            if units:
+                self.cargo_rows.append((now, line, units, units * self.inventory.line_kg[line]))
+        if sensitive_before and not self.inventory.sensitive_units_left:
+            self.last_sensitive_hours = now
+        if status.closure_until is not None:
+            closed = (now, clock.hours(status.closure_until))
+            self.base.closures = Blocked([*self.base.closures, closed])
+        if status.suspension_until is not None:
+            suspended = (now, clock.hours(status.suspension_until))
+            self.office.suspensions = Blocked([*self.office.suspensions, suspended])
+        self.tail_starts = {tail.number: tail for tail in status.tails}
 
     # -- notifications from the actors ---------------------------------------
 

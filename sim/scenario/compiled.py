@@ -21,6 +21,7 @@ from sim.scenario.laws import Law, law_of
 
 if TYPE_CHECKING:
     from sim.scenario import contract
+    from sim.scenario.status import Status
 
 MONTHS: tuple[str, ...] = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -128,6 +129,34 @@ class Simulation:
 
 
 @dataclass(frozen=True, slots=True)
+class TailStart:
+    """Where one tail stands at a status's ``as_of`` (:mod:`sim.scenario.status`)."""
+
+    number: int
+    """0 for the first tail."""
+    at: str
+    """``offload_station``, ``inbound`` or ``base_101``."""
+    until: dt.datetime | None
+    approval_granted: dt.datetime | None
+    approval_valid_until: dt.datetime | None
+    requested: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StartStatus:
+    """A forecast's starting point: every replication starts at ``as_of`` from here."""
+
+    as_of: dt.datetime
+    personnel_out: tuple[int, ...]
+    """People already out, per cohort (file order)."""
+    cargo_out: tuple[int, ...]
+    """Units already out, per cargo line (file order)."""
+    tails: tuple[TailStart, ...]
+    suspension_until: dt.datetime | None
+    closure_until: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledScenario:
     """What one replication reads of a scenario."""
 
@@ -142,14 +171,41 @@ class CompiledScenario:
     weather: Weather
     policy: Policy
     simulation: Simulation
+    status: StartStatus | None = None
+    """Where a forecast starts (None: from ``start``, with everything still at Base 101)."""
+
+
+def compile_status(status: Status, scenario: contract.Scenario) -> StartStatus:
+    """A checked status (:func:`sim.scenario.status.load_status`) as plain data, by index."""
+    return StartStatus(
+        as_of=status.as_of,
+        personnel_out=tuple(status.personnel_out.get(c.name, 0) for c in scenario.personnel),
+        cargo_out=tuple(status.cargo_out.get(line.name, 0) for line in scenario.cargo),
+        tails=tuple(
+            TailStart(
+                number=tail.tail - 1,
+                at=tail.at,
+                until=tail.until,
+                approval_granted=None if tail.approval is None else tail.approval.granted,
+                approval_valid_until=None if tail.approval is None else tail.approval.valid_until,
+                requested=tail.requested,
+            )
+            for tail in status.tails
+        ),
+        suspension_until=None if status.suspension is None else status.suspension.until,
+        closure_until=None if status.closure is None else status.closure.until,
+    )
 
 
 def _optional(dist: object) -> Law | None:
     return None if dist is None else law_of(dist)
 
 
-def compile_scenario(scenario: contract.Scenario) -> CompiledScenario:
-    """The validated ``scenario`` as plain data, every dist field as its law."""
+def compile_scenario(scenario: contract.Scenario, status: Status | None = None) -> CompiledScenario:
+    """The validated ``scenario`` as plain data, every dist field as its law.
+
+    ``status``: where a forecast starts (checked against ``scenario`` already).
+    """
     base, airlift, clearance = scenario.base, scenario.airlift, scenario.clearance
     suspensions = None if clearance is None else clearance.suspensions
     return CompiledScenario(
@@ -241,4 +297,5 @@ def compile_scenario(scenario: contract.Scenario) -> CompiledScenario:
             seed=scenario.simulation.seed,
             horizon_days=scenario.simulation.horizon_days,
         ),
+        status=None if status is None else compile_status(status, scenario),
     )

@@ -106,8 +106,9 @@ def _is_dist_union(members: list[Any]) -> bool:
 class _Error:
     """One pydantic error with its location cleaned of union-branch labels."""
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, root: type[BaseModel] = Scenario) -> None:
         self.raw = raw
+        self.root = root
         self.type: str = raw["type"]
         self.input: Any = raw.get("input")
         self.ctx: dict[str, Any] = raw.get("ctx") or {}
@@ -119,7 +120,7 @@ class _Error:
         self._walk(raw["loc"])
 
     def _walk(self, loc: tuple[Any, ...]) -> None:
-        annotation: Any = Scenario
+        annotation: Any = self.root
         path: list[str | int] = []
         index = 0
         while index < len(loc):
@@ -189,7 +190,7 @@ def _reword(error: _Error) -> tuple[str, bool]:
     if kind == "missing":
         return "required field is missing", False
     if kind == "extra_forbidden":
-        parent = Scenario if len(error.path) == 1 else _type_at(error.path[:-1])
+        parent = error.root if len(error.path) == 1 else _type_at(error.path[:-1], error.root)
         allowed = allowed_keys(parent) or []
         hint = did_you_mean(str(key), allowed)
         return f"unknown field {key!r} (allowed: {', '.join(allowed)}){hint}", False
@@ -244,8 +245,8 @@ def _reword(error: _Error) -> tuple[str, bool]:
     return message[:1].lower() + message[1:], "(got" not in message
 
 
-def _type_at(path: FieldPath) -> Any:
-    annotation: Any = Scenario
+def _type_at(path: FieldPath, root: type[BaseModel] = Scenario) -> Any:
+    annotation: Any = root
     for part in path:
         annotation = child_type(annotation, part)
     return annotation
@@ -300,12 +301,16 @@ def problems_from_validation(
     data: Any,
     where: dict[FieldPath, tuple[str, int | None]],
     source: str,
+    root: type[BaseModel] = Scenario,
 ) -> list[tuple[Problem, FieldPath]]:
-    """Every validation error as a located :class:`Problem` (with its path), in file order."""
+    """Every validation error as a located :class:`Problem` (with its path), in file order.
+
+    ``root``: the model validated (a scenario unless said otherwise; a status file's too).
+    """
     located: list[tuple[Problem, FieldPath]] = []
     seen: set[tuple[str | None, int | None, str, str, str]] = set()  # linear, not pairwise
     for path, message, value in _findings(
-        [_Error(raw) for raw in error.errors(include_url=False)], data
+        [_Error(raw, root) for raw in error.errors(include_url=False)], data
     ):
         # A missing field is not written anywhere: point at its nearest written parent.
         file, line = next(
