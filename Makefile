@@ -35,9 +35,10 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## notebook: Jupyter in the project's environment
+## notebook: Jupyter in the project's environment (as root too: Jupyter refuses root without --allow-root)
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 notebook: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 
 from sim.montecarlo.records import ReplicationTable
+from sim.render.views import Table, View, Viewed
 from sim.scenario.contract import ObservedPoint, RecordSpan, RecordValue, Scenario
 
 Quantity = Literal["personnel_out", "cargo_out_kg"]
@@ -198,9 +199,13 @@ class Fitted:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class CalibrationResult:
-    """Simulated vs observed at every ``observed:`` point of a scenario."""
+@dataclass(frozen=True, slots=True, repr=False)
+class CalibrationResult(Viewed):
+    """Simulated vs observed at every ``observed:`` point of a scenario.
+
+    ``repr`` and the notebook view show the agreement and one row per point;
+    ``to_frame()`` gives the points with real dtypes.
+    """
 
     scenario: str
     source: str | None
@@ -268,6 +273,78 @@ class CalibrationResult:
             row |= {"source": point.source, "note": point.note}
             rows.append(row)
         return records_csv(rows)
+
+    def to_frame(self) -> Any:
+        """One row per point: instant (UTC+01:00), quantity, role, record and bands (pandas)."""
+        from sim.render import frames
+
+        rows = []
+        for point in self.points:
+            row: dict[str, Any] = {
+                "at": point.at,
+                "quantity": point.quantity,
+                "role": point.role,
+                "record_kind": point.record.kind,
+                "record_low": point.record.low,
+                "record_high": point.record.high if math.isfinite(point.record.high) else math.nan,
+                "p10": point.simulated.p10,
+                "p50": point.simulated.p50,
+                "p90": point.simulated.p90,
+                "agrees": point.agrees,
+            }
+            if self.fitted:
+                band = point.planner
+                row |= {
+                    "planner_p10": math.nan if band is None else band.p10,
+                    "planner_p50": math.nan if band is None else band.p50,
+                    "planner_p90": math.nan if band is None else band.p90,
+                    "agrees_with_planner_values": point.agrees_with_planner_values,
+                }
+            rows.append(row | {"source": point.source})
+        frame = frames.pandas().DataFrame(rows)
+        if rows:
+            frame["at"] = frames.instants(list(frame["at"]))
+            for column in ("quantity", "role", "record_kind"):
+                frame[column] = frames.categories(list(frame[column]))
+        return frame
+
+    def view(self) -> View:
+        facts = [("as written", _agreement_line("", self.agreement()).strip(" :"))]
+        if self.fitted:
+            planner = self.agreement(planner_values=True)
+            facts.append(("planner's values", _agreement_line("", planner).strip(" :")))
+            facts += [
+                (f"fitted {fitted.field}", f"{_written(fitted.as_written)} "
+                 f"(planner: {_written(fitted.planner)})")
+                for fitted in self.fitted
+            ]  # fmt: skip
+        columns = ["at", "quantity", "role", "record", "P50 (P10–P90)", "agrees"]
+        if self.fitted:
+            columns += ["planner's: P50 (P10–P90)", "agrees"]
+        rows = []
+        for point in self.points:
+            row = [
+                point.at.strftime("%Y-%m-%d %H:%M"),
+                "people out" if point.quantity == "personnel_out" else "cargo out (t)",
+                point.role,
+                format_record(point.quantity, point.record),
+                _band_text(point.quantity, point.simulated),
+                _agrees(point, point.simulated),
+            ]
+            if self.fitted:
+                band = point.planner
+                row += [None, None] if band is None else [
+                    _band_text(point.quantity, band), _agrees(point, band)
+                ]  # fmt: skip
+            rows.append(tuple(row))
+        return View(
+            kind="CalibrationResult",
+            title=self.scenario,
+            subtitle=f"{self.replications} replications, seed {self.seed}",
+            facts=tuple(facts),
+            tables=(Table(tuple(columns), tuple(rows)),),
+            more=".points · .agreement() · .to_frame() · sim.plots.burndown(result)",
+        )
 
 
 def _value_at(scenario: Scenario, field: str) -> Any:
@@ -410,6 +487,17 @@ def _band(quantity: Quantity, band: Band) -> tuple[str, str, str]:
         f"{_amount(quantity, band.p10)}–{_amount(quantity, band.p90)}",
         f"{band.below:.0%} / {band.above:.0%}",
     )
+
+
+def _band_text(quantity: Quantity, band: Band) -> str:
+    p50, spread, _ = _band(quantity, band)
+    return f"{p50} ({spread})"
+
+
+def _agrees(point: CalibrationPoint, band: Band) -> str:
+    """``yes``/``no``; in brackets for an input, which is not counted."""
+    text = "yes" if point.record.meets(band) else "no"
+    return text if point.tests_model else f"({text})"
 
 
 def _agreement_line(label: str, agreement: Agreement) -> str:

@@ -239,6 +239,8 @@ class ComparisonScore:
     """In the order the scenarios were given (the baseline first)."""
     runs: tuple[Score, ...]
     """In the order the scenarios were given."""
+    warnings: tuple[str, ...] = ()
+    """What makes the comparison less than it seems (scenarios that extend different bases)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,6 @@ re-score one run instead of simulating again.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -50,6 +49,7 @@ import numpy as np
 
 from sim.answers.scoring import percentile, wilson_half_width, wilson_interval
 from sim.montecarlo.evaluations import Evaluations, evaluations
+from sim.render.views import Table, View, Viewed
 from sim.scenario.contract import Scenario, end_of_day
 from sim.scenario.variation import Direction, Knob, VariationError, knob
 
@@ -360,9 +360,12 @@ class FrontierPoint:
     search: Search
 
 
-@dataclass(frozen=True)
-class SolveResult:
-    """The answer of ``solve``, with its evidence; immutable, rendered elsewhere."""
+@dataclass(frozen=True, repr=False)
+class SolveResult(Viewed):
+    """The answer of ``solve``, with its evidence; immutable, rendered elsewhere.
+
+    ``repr`` and the notebook view: the answer in words and every evaluation.
+    """
 
     scenario: str
     target: float
@@ -441,9 +444,35 @@ class SolveResult:
         """Every evaluation, one row each (needs pandas)."""
         return _pandas().DataFrame(self.to_dict()["evaluations"])
 
-    def _repr_html_(self) -> str:
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in answer_lines(self))
-        return f"<p><b>{html.escape(self.scenario)}</b></p><ul>{lines}</ul>"
+    def view(self) -> View:
+        last = self.knobs[-1]
+        columns: tuple[str, ...] = (last.field, "P(on time)", "95 % CI", "replications")
+        rows: list[tuple[str, ...]] = []
+        if self.search is not None:
+            evaluations = [((), e) for e in self.search.evaluations]
+        else:
+            first = self.knobs[0]
+            columns = (first.field, *columns)
+            evaluations = [
+                ((first.show(point.value),), e)
+                for point in self.frontier or ()
+                for e in point.search.evaluations
+            ]
+        for context, e in evaluations:
+            low, high = e.ci95
+            rows.append((*context, last.show(e.value), percent_text(e.p_on_time),
+                         f"{100 * low:.1f}–{100 * high:.1f} %", f"{e.replications:,}"))  # fmt: skip
+        lines = answer_lines(self)
+        return View(
+            kind="SolveResult",
+            title=self.scenario,
+            subtitle=f"P(on time) ≥ {percent_text(self.target)} by varying {', '.join(self.vary)}",
+            facts=tuple(
+                (("answer" if i == 0 else "evidence"), line) for i, line in enumerate(lines)
+            ),
+            tables=(Table(columns, tuple(rows), caption="evaluations"),),
+            more=".answer · .search · .to_frame() · sim.plots.solve_curve(result)",
+        )
 
 
 def _point(k: Knob, found: Search) -> dict[str, Any]:

@@ -249,6 +249,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         executor=args.executor,
         progress=progress(args),
     )
+    for warning in comparison.warnings:  # on stderr whatever -q says: the numbers mislead
+        print(f"drawdown compare: warning: {warning}", file=sys.stderr)
     if result_on_stdout(args):
         print(printable(render_comparison(comparison)), end="")
     if args.json is not None:

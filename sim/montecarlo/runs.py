@@ -405,7 +405,36 @@ def compare(
         engine=engine,
     )
     noted = tuple(_noted(result, overrides) for result in results)
-    return build_comparison(noted, seed=common_seed)
+    comparison = build_comparison(noted, seed=common_seed)
+    warnings = different_bases([path for _, path in resolved])
+    if not warnings:
+        return comparison
+    return dataclasses.replace(
+        comparison, score=dataclasses.replace(comparison.score, warnings=warnings)
+    )
+
+
+def different_bases(paths: Sequence[str | None]) -> tuple[str, ...]:
+    """A warning when the scenario files extend different bases (nothing for Scenario objects).
+
+    An overlay compared with another base's scenario differs from it by the overlay
+    *and* by everything the bases do differently: the difference is not the overlay's.
+    """
+    from sim.scenario.reading import base_file
+
+    files = [(Path(path), base_file(path)) for path in paths if path is not None]
+    roots = list(dict.fromkeys(root for _, root in files))
+    if len(roots) < 2:
+        return ()
+    described = ", ".join(
+        path.name if path.resolve() == root else f"{path.name} (extends {root.name})"
+        for path, root in files
+    )
+    return (
+        f"the scenarios extend different bases ({', '.join(root.name for root in roots)}): "
+        f"{described}; a difference between them mixes what an overlay changes with how the "
+        "bases differ: compare each overlay with its own base",
+    )
 
 
 def _axis_setting(key: str, value: Any) -> tuple[str, Setting]:

@@ -64,8 +64,9 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
         ax.annotate(f"{p:.0%}", (p, row), xytext=(0, 9), textcoords="offset points",
                     ha="center", fontsize=9, color=BLACK)  # fmt: skip
     ax.set_yticks(range(len(runs)), [shown(run.scenario.name) for run in runs])
-    ax.set_ylim(len(runs) - 0.5, -0.7)
-    ax.set_xlim(0, 1.04)
+    # An empty band below the last row holds the verdict names, clear of every dot.
+    ax.set_ylim(len(runs) + 0.1, -0.7)
+    ax.set_xlim(-0.04, 1.04)
     ax.xaxis.set_major_formatter(percent_formatter())
     ax.set_xlabel(
         "P(on time): share of replications done by the deadline (dot), 95 % interval (bar)"
@@ -112,6 +113,7 @@ def compare_completion(results: Comparison | Sequence[RunResult], ax: Axes | Non
     ax.set_xlabel("date everything is out (local time)")
     ax.set_title("When is everything out? P10 – P50 – P90 of completion")
     ax.grid(True, axis="x", color=LIGHT_GREY, linewidth=0.6)
-    ax.legend(loc="lower right", fontsize=8.5, framealpha=0.9)
+    # Beside the axes: inside, it would hide the bars of whichever rows lie under it.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
     date_axis(ax)
     return ax

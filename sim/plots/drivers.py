@@ -20,6 +20,7 @@ from sim.plots.style import (
     VERMILLION,
     YELLOW,
     axes,
+    figure_of_axes,
     plain_text,
     shown,
 )
@@ -80,9 +81,13 @@ def lateness_drivers(results: RunResult | Comparison | Sequence[RunResult],
                         va="center", fontsize=8, color=GREY)  # fmt: skip
         ax.set_xlim(0, (lefts.max() or 1.0) * 1.3)
         ax.invert_yaxis()
-        ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=8, frameon=False
-        )
+        # Below the x label at a fixed distance, however tall the axes (one row per scenario).
+        from matplotlib.transforms import ScaledTranslation
+
+        figure = figure_of_axes(ax)
+        below = ax.transAxes + ScaledTranslation(0, -0.6, figure.dpi_scale_trans)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=4,
+                  fontsize=8, frameon=False)  # fmt: skip
         ax.set_title("Where the time goes in the late replications")
     ax.set_xlabel(
         "aircraft-hours lost per replication (mean over the late runs, or the slowest tenth)"

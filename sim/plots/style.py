@@ -3,8 +3,9 @@
 Colours are the Okabe–Ito palette (distinguishable with the common forms of
 colour blindness); the deadline is always a vertical vermillion dashed line;
 dates are calendar dates in local Niamey time. Figures are made outside
-``pyplot`` (no global figure state, nothing shown) and matplotlib is imported
-only when one is drawn. Text is plain text (:func:`plain_text`): a ``$`` in a
+``pyplot`` (no global figure state, nothing shown by a script; a notebook
+displays them, see :mod:`sim.plots.display`) and matplotlib is imported only
+when one is drawn. Text is plain text (:func:`plain_text`): a ``$`` in a
 scenario's name is a dollar sign, never the start of a mathtext formula, and
 names are shown with their control characters escaped (:func:`shown`).
 """
@@ -18,23 +19,23 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+# The palette, re-exported: the figure modules take their colours from here.
+from sim.plots.palette import BLACK as BLACK
+from sim.plots.palette import BLUE as BLUE
+from sim.plots.palette import GREEN as GREEN
+from sim.plots.palette import GREY as GREY
+from sim.plots.palette import LIGHT_GREY as LIGHT_GREY
+from sim.plots.palette import ORANGE as ORANGE
+from sim.plots.palette import PURPLE as PURPLE
+from sim.plots.palette import SKY_BLUE as SKY_BLUE
+from sim.plots.palette import VERMILLION as VERMILLION
+from sim.plots.palette import YELLOW as YELLOW
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from sim.answers.results import RunResult
-
-# Okabe & Ito (2008), "Color Universal Design".
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-GREY = "#999999"
-LIGHT_GREY = "#DDDDDD"
 
 DEADLINE_COLOUR = VERMILLION
 
@@ -88,10 +89,14 @@ def plain_text(function: _F) -> _F:
 
 
 def new_figure(width: float = 9.0, height: float = 4.5) -> Figure:
-    """A figure outside pyplot (no global state; garbage-collected like any object)."""
-    from matplotlib.figure import Figure
+    """A figure outside pyplot (no global state; garbage-collected like any object).
 
-    return Figure(figsize=(width, height), layout="constrained")
+    It shows itself in Jupyter, and so do its Axes (:mod:`sim.plots.display`):
+    ``top, bottom = new_figure(10, 8).subplots(2, 1)`` gives two Axes to draw on.
+    """
+    from sim.plots.display import ShownFigure
+
+    return ShownFigure(figsize=(width, height), layout="constrained")
 
 
 def axes(ax: Axes | None, width: float = 9.0, height: float = 4.5) -> Axes:

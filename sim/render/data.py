@@ -248,10 +248,15 @@ def ranked_dict(ranked: Ranked) -> JSON:
 
 def comparison_dict(comparison: ComparisonScore) -> JSON:
     """``compare --json``: the ranking, the paired differences and every run's summary."""
-    return {
+    payload: JSON = {
         "baseline": comparison.baseline,
         "seed": comparison.seed,
         "replications": comparison.replications,
+    }
+    # Present only when there is something to say: a plain comparison reads as before.
+    if comparison.warnings:
+        payload["warnings"] = list(comparison.warnings)
+    return payload | {
         "ranking": [ranked_dict(ranked) for ranked in comparison.ranking],
         "differences": [difference_dict(difference) for difference in comparison.differences],
         "runs": [score_dict(score) for score in comparison.runs],

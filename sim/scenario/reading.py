@@ -249,6 +249,22 @@ def _apply_extends(
     return merged
 
 
+def base_file(path: str | os.PathLike[str]) -> Path:
+    """The file at the root of a scenario's ``extends`` chain (the file itself when none).
+
+    What :func:`sim.compare` checks: overlays of one base differ only by what they
+    change; scenarios with different roots also differ by everything their bases do.
+    The file must have loaded (its chain is known to be sound).
+    """
+    current = Path(path).resolve()
+    for _ in range(64):
+        target = _parse_mapping(_read_text(current, str(current)), str(current)).data.get("extends")
+        if not isinstance(target, str) or not target:
+            return current
+        current = (current.parent / target).resolve()
+    return current  # pragma: no cover - loading refuses cycles before this is asked
+
+
 # --- overrides ----------------------------------------------------------------
 
 
