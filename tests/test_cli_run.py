@@ -517,3 +517,17 @@ def test_a_huge_sweep_is_refused_before_anything_is_built(
         "at most 1,000: sweep fewer values, or split it into several sweeps\n"
     )
     assert time.monotonic() - started < 5
+
+
+def test_compare_warns_on_stderr_about_different_bases(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = write(tmp_path, "base.yaml", DETERMINISTIC.replace("name: deterministic\n", ""))
+    write(tmp_path, "other.yaml", DETERMINISTIC.replace("name: deterministic\n", ""))
+    overlay = write(tmp_path, "overlay.yaml", "extends: other.yaml\nairlift: {tails: 2}\n")
+    # -q silences the table, not the warning: the numbers it would print mislead.
+    code, out, err = drawdown(capsys, "compare", base, overlay, "-n", "1", "-q")
+    assert code == 0
+    assert "drawdown compare: warning: the scenarios extend different bases" in err
+    code, out, err = drawdown(capsys, "compare", base, overlay, "-n", "1", "--json")
+    assert json.loads(out)["warnings"][0].startswith("the scenarios extend different bases")

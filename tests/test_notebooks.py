@@ -186,4 +186,3 @@ def test_make_notebook_runs_as_root_too() -> None:
     (rule,) = [line for line in makefile.splitlines() if line.startswith("ALLOW_ROOT")]
     assert "--allow-root" in rule
     assert "id -u" in rule
-

@@ -214,3 +214,27 @@ def test_split_values_keeps_braces_brackets_and_quotes_whole() -> None:
     assert split_values("[mon, tue],daily") == ["[mon, tue]", "daily"]
     assert split_values("'a, b',c") == ["'a, b'", "c"]
     assert split_values("4") == ["4"]
+
+
+# --- compare: overlays of different bases -----------------------------------------------------
+
+
+def test_compare_warns_when_an_overlay_meets_another_base(tmp_path: Path) -> None:
+    from runs_scenarios import DETERMINISTIC, write
+
+    plain = DETERMINISTIC.replace("name: deterministic\n", "")
+    base, other = write(tmp_path, "base.yaml", plain), write(tmp_path, "other.yaml", plain)
+    overlay = write(tmp_path, "overlay.yaml", "extends: base.yaml\nairlift: {tails: 2}\n")
+    deeper = write(tmp_path, "deeper.yaml", "extends: overlay.yaml\nairlift: {tails: 3}\n")
+    # An overlay (even two levels down) against its own base, or two whole scenarios: silent.
+    for files in ([base, overlay, deeper], [base, other]):
+        comparison = sim.compare(files, replications=1)
+        assert comparison.warnings == ()
+        assert "warnings" not in comparison.to_dict()
+    # An overlay of base.yaml against other.yaml: both roots named, and the remedy.
+    comparison = sim.compare([other, overlay], replications=1)
+    (warning,) = comparison.warnings
+    assert "different bases (other.yaml, base.yaml)" in warning
+    assert "overlay.yaml (extends base.yaml)" in warning
+    assert "compare each overlay with its own base" in warning
+    assert comparison.to_dict()["warnings"] == [warning]

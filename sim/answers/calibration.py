@@ -323,7 +323,7 @@ class CalibrationResult(Viewed):
             columns += ["planner's: P50 (P10–P90)", "agrees"]
         rows = []
         for point in self.points:
-            row = [
+            row: list[str | None] = [
                 point.at.strftime("%Y-%m-%d %H:%M"),
                 "people out" if point.quantity == "personnel_out" else "cargo out (t)",
                 point.role,

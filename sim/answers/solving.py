@@ -448,6 +448,7 @@ class SolveResult(Viewed):
         last = self.knobs[-1]
         columns: tuple[str, ...] = (last.field, "P(on time)", "95 % CI", "replications")
         rows: list[tuple[str, ...]] = []
+        evaluations: list[tuple[tuple[str, ...], Evaluation]]
         if self.search is not None:
             evaluations = [((), e) for e in self.search.evaluations]
         else:

@@ -415,16 +415,20 @@ def compare(
 
 
 def different_bases(paths: Sequence[str | None]) -> tuple[str, ...]:
-    """A warning when the scenario files extend different bases (nothing for Scenario objects).
+    """A warning when an overlay is compared with a scenario of another base.
 
-    An overlay compared with another base's scenario differs from it by the overlay
-    *and* by everything the bases do differently: the difference is not the overlay's.
+    An overlay (a file with ``extends``) compared with a scenario built on another
+    base differs from it by the overlay *and* by everything the bases do
+    differently: the difference is not the overlay's. Scenarios given as objects
+    (no file) are not checked.
     """
     from sim.scenario.reading import base_file
 
     files = [(Path(path), base_file(path)) for path in paths if path is not None]
     roots = list(dict.fromkeys(root for _, root in files))
-    if len(roots) < 2:
+    overlays = [path for path, root in files if path.resolve() != root]
+    # Whole scenarios that extend nothing are compared as wholes: nothing to warn about.
+    if len(roots) < 2 or not overlays:
         return ()
     described = ", ".join(
         path.name if path.resolve() == root else f"{path.name} (extends {root.name})"

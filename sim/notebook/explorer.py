@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sim.answers.results import RunResult
 from sim.montecarlo.engine import Engine
 from sim.montecarlo.runs import run
-from sim.scenario.contract import Scenario
+from sim.scenario.contract import Clearance, Scenario
 from sim.scenario.distributions import mean_of, scaled
 from sim.scenario.reading import load_scenario
 
@@ -72,6 +72,11 @@ class Explorer:
     ) -> None:
         self.path = os.fspath(path)
         self.scenario: Scenario = load_scenario(self.path)
+        if self.scenario.clearance is None:
+            raise ValueError(
+                f"{self.path}: the explorer moves clearance levers: no clearance block"
+            )
+        self.clearance: Clearance = self.scenario.clearance
         self.replications = replications
         self.seed = seed
         self.engine = Engine(jobs, progress=False)
@@ -95,7 +100,7 @@ class Explorer:
     @property
     def approvals_open(self) -> dt.date:
         """The file's opening plus the mean of its random delay, to the day."""
-        clearance = self.scenario.clearance
+        clearance = self.clearance
         delay = clearance.opens_delay_days
         days = 0.0 if delay is None else mean_of(delay)
         return (clearance.opens + dt.timedelta(days=days)).date()
@@ -103,11 +108,11 @@ class Explorer:
     @property
     def lead_days(self) -> float:
         """The mean of the file's clearance lead, to half a day."""
-        return round(2 * mean_of(self.scenario.clearance.lead_days)) / 2
+        return round(2 * mean_of(self.clearance.lead_days)) / 2
 
     def overrides(self, tails: int, approvals_open: dt.date, lead_days: float) -> dict[str, Any]:
         """The overrides that set the three levers (see the module docstring)."""
-        lead = self.scenario.clearance.lead_days
+        lead = self.clearance.lead_days
         mean = mean_of(lead)
         lead = scaled(lead, lead_days / mean) if mean > 0 else lead_days
         return {

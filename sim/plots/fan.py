@@ -41,8 +41,9 @@ def small_fan(
 
     figure = ShownFigure(figsize=(width, height), layout="constrained")
     ax = figure.add_subplot()
-    x = np.array(date2num([start, *day_ends]), dtype=np.float64)
-    deadline_index = int(np.searchsorted(x[1:], date2num(deadline_end)))
+    x = np.array(date2num([start, *day_ends]), dtype=np.float64)  # type: ignore[no-untyped-call]
+    deadline_x = float(date2num(deadline_end))  # type: ignore[no-untyped-call]
+    deadline_index = int(np.searchsorted(x[1:], deadline_x))
     last = deadline_index
     for share, colour, band, label in (
         (people_left, BLUE, SKY_BLUE, "people"),
@@ -56,7 +57,7 @@ def small_fan(
         ax.fill_between(x, [1.0, *p10], [1.0, *p90], step="pre", color=band, alpha=0.35,
                         linewidth=0)  # fmt: skip
         ax.step(x, [1.0, *p50], where="pre", color=colour, linewidth=1.8, label=f"{label} left")
-    ax.axvline(date2num(deadline_end), color=VERMILLION, linestyle="--", linewidth=1.2,
+    ax.axvline(deadline_x, color=VERMILLION, linestyle="--", linewidth=1.2,
                label="deadline")  # fmt: skip
     shown = min(len(x) - 1, last + DAYS_AFTER)
     ax.set_xlim(x[0], x[shown])
