@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/historical-2024.yaml
 
-.PHONY: run test lint typecheck check bench notebook clean
+.PHONY: run test lint typecheck check bench notebook readme-numbers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,14 @@ run: $(STAMP)
 
 ## test: the whole suite (lint, types, unit, scenario checks, notebooks)
 test: $(STAMP)
-	$(BIN)/ruff check sim tests bench
-	$(BIN)/ruff format --check sim tests bench
+	$(BIN)/ruff check sim tests bench tools
+	$(BIN)/ruff format --check sim tests bench tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests bench
-	$(BIN)/ruff format --check sim tests bench
+	$(BIN)/ruff check sim tests bench tools
+	$(BIN)/ruff format --check sim tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,6 +39,10 @@ bench: $(STAMP)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 notebook: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
+
+## readme-numbers: rerun what the README quotes and rewrite its marked regions (tools/readme_numbers.py)
+readme-numbers: $(STAMP)
+	$(BIN)/python tools/readme_numbers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
