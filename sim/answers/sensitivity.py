@@ -24,7 +24,6 @@ date-time. An uncertain input given with bounds takes those instead of its own.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -35,6 +34,7 @@ import numpy as np
 
 from sim.answers.scoring import percentile, wilson_interval
 from sim.montecarlo.evaluations import evaluations
+from sim.render.views import Table, View, Viewed, percent, percent_interval
 from sim.scenario.contract import Scenario
 from sim.scenario.variation import (
     UncertainInput,
@@ -141,9 +141,12 @@ def _rank_key(item: InputSwing) -> tuple[float, float]:
     return (-(math.inf if swing is None else swing), -item.p_on_time_swing)
 
 
-@dataclass(frozen=True)
-class SensitivityResult:
-    """The ranked inputs of ``sensitivity``; immutable, rendered elsewhere."""
+@dataclass(frozen=True, repr=False)
+class SensitivityResult(Viewed):
+    """The ranked inputs of ``sensitivity``; immutable, rendered elsewhere.
+
+    ``repr`` and the notebook view: the baseline and the inputs, largest swing first.
+    """
 
     scenario: Scenario
     baseline: Outcome
@@ -191,20 +194,34 @@ class SensitivityResult:
         ]
         return _pandas().DataFrame(rows).set_index("field")
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{rank}</td><td>{html.escape(item.field)}</td>"
-            f"<td>{html.escape(item.show(item.low))} – {html.escape(item.show(item.high))}</td>"
-            f"<td>{item.low_run.p_on_time:.1%} → {item.high_run.p_on_time:.1%}</td>"
-            f"<td>{'unfinished' if item.swing_days is None else f'{item.swing_days:.1f} d'}</td>"
-            "</tr>"
+    def view(self) -> View:
+        base = self.baseline
+        low, high = base.ci95
+        rows = tuple(
+            (
+                str(rank),
+                item.field,
+                f"{item.show(item.low)} – {item.show(item.high)}",
+                f"{percent(item.low_run.p_on_time)} → {percent(item.high_run.p_on_time)}",
+                "unfinished" if item.swing_days is None else f"{item.swing_days:.1f} d",
+            )
             for rank, item in enumerate(self.inputs, start=1)
         )
-        head = (
-            "<tr><th>#</th><th>input</th><th>low – high</th><th>P(on time)</th>"
-            "<th>P50 swing</th></tr>"
+        return View(
+            kind="SensitivityResult",
+            title=self.name,
+            subtitle=f"{len(self.inputs)} inputs, {self.replications} replications each, "
+            f"seed {self.seed}",
+            facts=(
+                (
+                    "baseline P(on time)",
+                    f"{percent(base.p_on_time)} (95 % CI {percent_interval(low, high)})",
+                ),
+                ("baseline P50", str(_moment(self.scenario, base.p50_hours) or "unfinished")),
+            ),
+            tables=(Table(("#", "input", "low – high", "P(on time)", "P50 swing"), rows),),
+            more=".inputs · .to_frame() · sim.plots.tornado(result)",
         )
-        return f"<table><caption>{html.escape(self.name)}</caption>{head}{rows}</table>"
 
 
 # --- the inputs -----------------------------------------------------------------

@@ -79,7 +79,8 @@ def tornado(result: SensitivityResult, ax: Axes | None = None, *, bars: int = MA
     ax.set_yticklabels([f"{item.field}  ({item.show(item.low)} – {item.show(item.high)})"
                         for item in reversed(shown)], fontsize="small")  # fmt: skip
     date_axis(ax)
-    ax.set_xlabel("median completion; beside each bar: P(on time) at the low / high end")
+    # On two lines: one long line ran into the date axis's year at its right end.
+    ax.set_xlabel("median completion\nbeside each bar: P(on time) at the low / high end")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.set_title(f"{result.name}: what matters most")
