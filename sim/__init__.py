@@ -19,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.answers.forecast import ForecastCone, forecast_cone
     from sim.answers.results import Comparison, RunResult, SweepResult
     from sim.answers.sensitivity import SensitivityResult, sensitivity
     from sim.answers.solving import SolveResult, solve
@@ -28,9 +29,13 @@ if TYPE_CHECKING:
     from sim.replication.outcome import ReplicationResult
     from sim.scenario.contract import Scenario
     from sim.scenario.reading import load_scenario
+    from sim.scenario.status import Status
 
 _EXPORTS = {
     "run": "sim.montecarlo.runs",
+    "forecast_cone": "sim.answers.forecast",
+    "ForecastCone": "sim.answers.forecast",
+    "Status": "sim.scenario.status",
     "compare": "sim.montecarlo.runs",
     "sweep": "sim.montecarlo.runs",
     "solve": "sim.answers.solving",
@@ -49,15 +54,18 @@ _EXPORTS = {
 
 __all__ = [
     "Comparison",
+    "ForecastCone",
     "ReplicationError",
     "ReplicationResult",
     "RunResult",
     "Scenario",
     "SensitivityResult",
     "SolveResult",
+    "Status",
     "SweepResult",
     "__version__",
     "compare",
+    "forecast_cone",
     "load_scenario",
     "run",
     "sensitivity",

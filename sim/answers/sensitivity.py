@@ -36,6 +36,7 @@ from sim.answers.scoring import percentile, wilson_interval
 from sim.montecarlo.evaluations import evaluations
 from sim.render.views import Table, View, Viewed, percent, percent_interval
 from sim.scenario.contract import Scenario
+from sim.scenario.status import LoadedStatus, StatusLike, load_status_for
 from sim.scenario.variation import (
     UncertainInput,
     VariationError,
@@ -304,17 +305,20 @@ def sensitivity(
     overrides: Sequence[str] = (),
     progress: bool | None = None,
     source: str | None = None,
+    status: StatusLike | None = None,
 ) -> SensitivityResult:
     """Each uncertain input at its low and high end (see the module docstring).
 
     ``also``: structural fields to add, ``"FIELD"`` or ``"FIELD=LOW:HIGH"`` (bounds
-    also replace an uncertain input's own). Raises
+    also replace an uncertain input's own). ``status``: every run starts from it (a
+    forecast; a status object or file), as ``sim.run(..., status=...)``. Raises
     :class:`~sim.scenario.variation.VariationError` for a field that cannot be used.
     """
     from sim.montecarlo.runs import resolve
     from sim.scenario.reading import scenario_digest
 
     resolved, path = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    loaded = None if status is None else load_status_for(status, resolved)
     inputs = inputs_of(resolved, also)
     runs_wanted = [resolved]
     for item in inputs:  # every end must be a valid scenario before anything runs
@@ -327,6 +331,7 @@ def sensitivity(
         executor=executor,
         progress=progress,
         label=f"sensitivity {resolved.name}",
+        status=None if loaded is None else loaded.status,
     ) as runs:
         hours = runs.completion_hours(runs_wanted)
         spent = runs.spent()
@@ -346,6 +351,12 @@ def sensitivity(
             "scenario": resolved.name,
             "digest": scenario_digest(resolved),
             "source": path or source,
+            **({} if loaded is None else {"status": _status_dict(loaded)}),
             **spent.to_dict(),
         },
     )
+
+
+def _status_dict(loaded: LoadedStatus) -> dict[str, Any]:
+    """The status a forecast started from, for the provenance."""
+    return {"as_of": loaded.status.as_of.isoformat(timespec="minutes"), "source": loaded.source}

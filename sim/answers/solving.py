@@ -51,6 +51,7 @@ from sim.answers.scoring import percentile, wilson_half_width, wilson_interval
 from sim.montecarlo.evaluations import Evaluations, evaluations
 from sim.render.views import Table, View, Viewed
 from sim.scenario.contract import Scenario, end_of_day
+from sim.scenario.status import LoadedStatus, StatusLike, load_status_for
 from sim.scenario.variation import Direction, Knob, VariationError, knob
 
 DEFAULT_TARGET = 0.9
@@ -556,14 +557,16 @@ def solve(
     until_precision: float | None = None,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
     source: str | None = None,
+    status: StatusLike | None = None,
 ) -> SolveResult:
     """The value of ``vary`` at which P(on time) reaches ``target`` (see the module docstring).
 
     ``vary``: one field, or two for a frontier. ``ranges``: per field ``(low, high)`` or
     ``"LOW:HIGH"``; ``steps``: per field (hours for date-times, days for the
     deadline); ``directions``: per field, for fields without a known direction.
-    Raises :class:`~sim.scenario.variation.VariationError` for a field or range
-    that cannot be used.
+    ``status``: every run starts from it (a forecast; a status object or file), as
+    ``sim.run(..., status=...)``. Raises :class:`~sim.scenario.variation.VariationError`
+    for a field or range that cannot be used.
     """
     from sim.montecarlo.runs import resolve
 
@@ -575,6 +578,7 @@ def solve(
     if not 0 < target <= 1:
         raise VariationError(f"the target must lie in (0, 1] (got {target:g})")
     resolved, path = resolve(scenario_or_path, overrides, replications=replications, seed=seed)
+    loaded = None if status is None else load_status_for(status, resolved)
     knobs = tuple(knob(resolved, name, (directions or {}).get(name)) for name in fields)
     for k in knobs:
         if k.direction is None:
@@ -605,6 +609,7 @@ def solve(
         executor=executor,
         progress=progress,
         label=f"solve {resolved.name}",
+        status=None if loaded is None else loaded.status,
     ) as runs:
         found: Search | None = None
         frontier: list[FrontierPoint] | None = None
@@ -629,6 +634,7 @@ def solve(
             "scenario": resolved.name,
             "digest": scenario_digest(resolved),
             "source": path or source,
+            **({} if loaded is None else {"status": _status_dict(loaded)}),
             **spent.to_dict(),
         },
     )
@@ -658,3 +664,8 @@ def _frontier(
         previous = found.goodness
     points.sort(key=lambda point: first.knob.distance(first.low, point.value))
     return points
+
+
+def _status_dict(loaded: LoadedStatus) -> dict[str, Any]:
+    """The status a forecast started from, for the provenance."""
+    return {"as_of": loaded.status.as_of.isoformat(timespec="minutes"), "source": loaded.source}

@@ -239,7 +239,7 @@ def check_status_option(args: argparse.Namespace, scenarios: list[Scenario]) -> 
     """``--status`` checked against every scenario before anything runs (problems: exit 2)."""
     if args.status is None:
         return
-    from sim.montecarlo.runs import load_status_for
+    from sim.scenario.status import load_status_for
 
     for scenario in scenarios:
         load_status_for(args.status, scenario)

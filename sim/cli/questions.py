@@ -11,8 +11,10 @@ from typing import Any
 from sim.cli.exits import ExitCode, UsageError, guarded
 from sim.cli.options import (
     add_scenario_arguments,
+    add_status,
     add_verb,
     check_output_path,
+    check_status_option,
     fraction,
     load_scenarios,
     positive_int,
@@ -75,6 +77,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if len(args.vary) > 2:
         raise UsageError(f"vary one field, or two for a frontier (got {len(args.vary)})")
     (scenario,) = load_scenarios(args)
+    check_status_option(args, [scenario])
     try:
         result = solve(
             scenario,
@@ -91,6 +94,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
             until_precision=args.until_precision,
             max_replications=args.max_replications,
             source=args.file,
+            status=args.status,
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
@@ -148,6 +152,7 @@ def add_solve(verbs: Any) -> None:
         help="the P(on time) to reach (default 0.9)",
     )  # fmt: skip
     run_options(parser)
+    add_status(parser)
     parser.add_argument(
         "--until-precision", type=fraction(low_open=True), metavar="H",
         help="stop adding replications at the answer once its interval is ±H or narrower",
@@ -170,6 +175,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     check_output_path(args.json, args)
     (scenario,) = load_scenarios(args)
+    check_status_option(args, [scenario])
     try:
         result = sensitivity(
             scenario,
@@ -180,6 +186,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             executor=args.executor,
             progress=progress(args),
             source=args.file,
+            status=args.status,
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
@@ -215,4 +222,69 @@ def add_sensitivity(verbs: Any) -> None:
         "instead of its P10 and P90 (repeatable)",
     )  # fmt: skip
     run_options(parser)
+    add_status(parser)
     parser.add_argument("--plots", metavar="DIR", help="write the tornado chart to DIR")
+
+
+# --- forecast -------------------------------------------------------------------
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from sim.answers.forecast import forecast_cone
+    from sim.render.questions import render_forecast
+    from sim.scenario.status import load_status_for
+
+    check_output_path(args.json, args)
+    if args.every_days <= 0:
+        raise UsageError(f"--every-days must be > 0 (got {args.every_days:g})")
+    (scenario,) = load_scenarios(args)
+    for status in args.status:  # every file's problems before anything runs
+        load_status_for(status, scenario)
+    cone = forecast_cone(
+        args.file,
+        statuses=args.status,
+        every_days=args.every_days,
+        replications=args.replications,
+        seed=args.seed,
+        jobs=args.jobs,
+        executor=args.executor,
+        progress=progress(args),
+    )
+    if args.json != "-":  # -q silences the progress bar only
+        print(render_forecast(cone), end="")
+    if args.json is not None:
+        from sim.render.data import dumps
+
+        write_output(args.json, dumps(cone.to_dict()))
+    if args.plots is not None:
+        from sim.plots.forecast import save_forecast_cone
+
+        save_forecast_cone(cone, args.plots)
+    return 0
+
+
+def add_forecast(verbs: Any) -> None:
+    parser = add_verb(
+        verbs,
+        "forecast",
+        guarded(cmd_forecast),
+        help="the forecast cone: P10/P50/P90 completion forecast from a series of statuses "
+        "(the median replication's every --every-days, or the --status files given)",
+        examples=[
+            "drawdown forecast scenarios/historical-2024.yaml -n 300 -j 2 --plots out/",
+            "drawdown forecast scenarios/historical-2024.yaml "
+            "--status scenarios/status/historical-2024-as-of-2024-06-07.yaml "
+            "--status scenarios/status/historical-2024-as-of-2024-07-08.yaml",
+        ],
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument(
+        "--status", action="append", default=[], metavar="STATUS.yaml",
+        help="forecast from this status (repeatable); none: from the median replication",
+    )  # fmt: skip
+    parser.add_argument(
+        "--every-days", type=float, default=7.0, metavar="D",
+        help="without --status: a forecast every D days of the median replication (default 7)",
+    )  # fmt: skip
+    run_options(parser)
+    parser.add_argument("--plots", metavar="DIR", help="write the forecast cone to DIR")

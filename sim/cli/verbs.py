@@ -40,7 +40,7 @@ from sim.cli.options import (
     split_values,
     write_output,
 )
-from sim.cli.questions import add_sensitivity, add_solve
+from sim.cli.questions import add_forecast, add_sensitivity, add_solve
 from sim.render.terminal import printable
 from sim.scenario.problems import ScenarioError
 
@@ -238,7 +238,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.render.text import render_comparison
 
     check_data_outputs(args)
-    load_scenarios(args)  # every file's problems at once, before any run
+    scenarios = load_scenarios(args)  # every file's problems at once, before any run
+    check_status_option(args, scenarios)
     comparison = compare(
         scenario_paths(args),
         overrides=args.overrides,
@@ -248,6 +249,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         executor=args.executor,
         progress=progress(args),
+        status=args.status,
     )
     for warning in comparison.warnings:  # on stderr whatever -q says: the numbers mislead
         print(f"drawdown compare: warning: {warning}", file=sys.stderr)
@@ -276,6 +278,7 @@ def add_compare(verbs: Any) -> None:
     )
     add_scenario_arguments(parser, many=True)
     run_options(parser)
+    add_status(parser)
     add_csv(parser, "one row per scenario (rank, score, differences vs the first)")
 
 
@@ -378,6 +381,7 @@ def add_check(verbs: Any) -> None:
     )
     add_scenario_arguments(parser, many=True)
     run_options(parser, outputs=False)
+    add_status(parser)
 
 
 # --- trace --------------------------------------------------------------------
@@ -444,7 +448,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     check_output_path(args.output, args)
-    load_scenarios(args)  # every file's problems at once, before any run
+    scenarios = load_scenarios(args)  # every file's problems at once, before any run
+    check_status_option(args, scenarios)
     comparison = compare(
         scenario_paths(args),
         overrides=args.overrides,
@@ -454,6 +459,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         executor=args.executor,
         progress=progress(args),
+        status=args.status,
     )
     paths = scenario_paths(args)
     runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]
@@ -484,6 +490,7 @@ def add_report(verbs: Any) -> None:
     add_scenario_arguments(parser, many=True)
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the HTML file")
     run_options(parser, outputs=False)
+    add_status(parser)
     parser.add_argument("--svg", action="store_true", help="embed figures as inline SVG, not PNG")
     parser.add_argument("--title", help="the report's title (default: from the scenarios)")
 
@@ -552,6 +559,7 @@ REGISTRATIONS: list[Callable[[Any], None]] = [
     add_sweep,
     add_solve,
     add_sensitivity,
+    add_forecast,
     add_check,
     add_trace,
     add_report,

@@ -28,6 +28,7 @@ from sim.montecarlo.engine import Batch, Engine, Reduction
 if TYPE_CHECKING:
     from sim.replication.outcome import ReplicationResult
     from sim.scenario.contract import Scenario
+    from sim.scenario.status import Status
 
 
 class CompletionReduction(Reduction[np.ndarray, np.ndarray]):
@@ -64,8 +65,17 @@ class Spent:
 class Evaluations:
     """Runs sharing one engine and one seed; open one with :func:`evaluations`."""
 
-    def __init__(self, engine: Engine, seed: int, replications: int, label: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        seed: int,
+        replications: int,
+        label: str,
+        status: Status | None = None,
+    ) -> None:
         self._engine = engine
+        self.status = status
+        """Every run starts from this status (a forecast), when given."""
         self.seed = seed
         self.replications = replications
         self.label = label
@@ -81,7 +91,7 @@ class Evaluations:
 
         count = self.replications if replications is None else replications
         batches: list[Batch[Any, Any]] = [
-            Batch(prepare(scenario), self.seed, range(count), CompletionReduction())
+            Batch(prepare(scenario, self.status), self.seed, range(count), CompletionReduction())
             for scenario in scenarios
         ]
         label = f"{self.label} ({self._runs + 1}–{self._runs + len(batches)})"
@@ -108,7 +118,8 @@ def evaluations(
     executor: Executor | str | None = None,
     progress: bool | None = None,
     label: str = "",
+    status: Status | None = None,
 ) -> Iterator[Evaluations]:
     """Open :class:`Evaluations` on a new engine, closed when the block ends."""
     with Engine(jobs, executor, progress=progress) as engine:
-        yield Evaluations(engine, seed, replications, label)
+        yield Evaluations(engine, seed, replications, label, status)

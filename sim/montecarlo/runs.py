@@ -29,37 +29,10 @@ from sim.replication.outcome import ReplicationResult
 from sim.replication.prepared import prepare
 from sim.scenario.contract import MAX_REPLICATIONS, Scenario
 from sim.scenario.overrides import Overrides, Setting, setting, settings
-from sim.scenario.status import Status
+from sim.scenario.status import LoadedStatus, StatusLike, load_status_for
 from sim.version import package_version
 
 ScenarioLike = Scenario | str | os.PathLike[str]
-
-StatusLike = Status | str | os.PathLike[str]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class LoadedStatus:
-    """A status checked against the scenario it forecasts, and the file it came from."""
-
-    status: Status
-    source: str | None
-
-
-def load_status_for(status: StatusLike, scenario: Scenario) -> LoadedStatus:
-    """``status`` (an object or a file's path) checked against ``scenario``.
-
-    A :class:`Status` object is checked too: :class:`ScenarioError` lists every problem.
-    """
-    from sim.scenario.problems import ScenarioError
-    from sim.scenario.status import check_status, load_status
-
-    if isinstance(status, Status):
-        problems = check_status(status, scenario, "status", {})
-        if problems:
-            raise ScenarioError(problems)
-        return LoadedStatus(status, None)
-    return LoadedStatus(load_status(status, scenario), os.fspath(status))
-
 
 DEFAULT_MAX_REPLICATIONS = 100_000
 """Cap for ``until_precision`` when the caller gives none."""
@@ -239,6 +212,7 @@ def run_resolved(
     progress: bool | None = None,
     chunk_size: int | None = None,
     engine: Engine | None = None,
+    status: LoadedStatus | None = None,
 ) -> tuple[RunResult, ...]:
     """Run resolved scenarios (see :func:`resolve`), all their chunks from one queue.
 
@@ -246,7 +220,7 @@ def run_resolved(
     scenario with its source file (or None). What :func:`compare` and :func:`sweep` do.
     """
     with engine_for(engine, jobs, executor, chunk_size, progress) as used:
-        return tuple(_run_all(used, runs))
+        return tuple(_run_all(used, runs, status))
 
 
 def _run_all(
@@ -372,6 +346,7 @@ def compare(
     sources: Sequence[str | None] = (),
     engine: Engine | None = None,
     allow_extends_from: Sequence[str | os.PathLike[str]] = (),
+    status: StatusLike | None = None,
 ) -> Comparison:
     """Run scenarios with common random numbers and compare each with the first.
 
@@ -380,6 +355,7 @@ def compare(
     from luck; see :mod:`sim.answers.comparison` for the paired statistics. ``sources``
     name the files that :class:`Scenario` objects were loaded from (provenance).
     Their chunks run from one queue, so the workers never wait between scenarios.
+    ``status``: every scenario starts from it (a forecast), checked against each.
     """
     from sim.answers.comparison import build_comparison
 
@@ -396,6 +372,7 @@ def compare(
         )
         for position, (scenario, path) in enumerate(loaded)
     ]
+    statuses = [] if status is None else [load_status_for(status, sc) for sc, _ in resolved]
     results = run_resolved(
         resolved,
         jobs=jobs,
@@ -403,6 +380,7 @@ def compare(
         progress=progress,
         chunk_size=chunk_size,
         engine=engine,
+        status=statuses[0] if statuses else None,
     )
     noted = tuple(_noted(result, overrides) for result in results)
     comparison = build_comparison(noted, seed=common_seed)

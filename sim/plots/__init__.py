@@ -19,6 +19,7 @@ deadline as a vermillion dashed line, dates in local Niamey time) is in
 - :mod:`~sim.plots.drivers` — lateness drivers (:func:`lateness_drivers`)
 - :mod:`~sim.plots.solving` — what it takes (:func:`solve_curve`, :func:`frontier`)
 - :mod:`~sim.plots.tornado` — what matters most (:func:`tornado`)
+- :mod:`~sim.plots.forecast` — where we stand today: the forecast cone (:func:`forecast_cone`)
 - :mod:`~sim.plots.saving` — a run's figures as files (:func:`figures_of`,
   :func:`save_figures`, :func:`figure_bytes`, :func:`median_replication`)
 """
@@ -27,6 +28,7 @@ from sim.plots.burndown import burndown
 from sim.plots.comparison import compare_completion, compare_on_time
 from sim.plots.completion import completion_distribution
 from sim.plots.drivers import lateness_drivers
+from sim.plots.forecast import forecast_cone
 from sim.plots.saving import figure_bytes, figures_of, median_replication, save_figures
 from sim.plots.solving import frontier, solve_curve
 from sim.plots.sortie_timeline import sortie_timeline
@@ -42,6 +44,7 @@ __all__ = [
     "completion_distribution",
     "figure_bytes",
     "figures_of",
+    "forecast_cone",
     "frontier",
     "lateness_drivers",
     "median_replication",

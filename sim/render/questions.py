@@ -6,12 +6,14 @@ Renderers over :class:`~sim.answers.solving.SolveResult` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.answers.solving import answer_lines, percent_text
+from sim.render.formats import when
 from sim.render.text import table
 
 if TYPE_CHECKING:
+    from sim.answers.forecast import ForecastCone
     from sim.answers.sensitivity import SensitivityResult
     from sim.answers.solving import SolveResult
     from sim.scenario.variation import Knob
@@ -48,7 +50,7 @@ def render_solve(result: SolveResult) -> str:
         else f"{result.scenario}: for each {result.knobs[0].field}, {wanted(k)} "
         f"for P(on time) ≥ {percent_text(result.target)}"
     )
-    lines = [head]
+    lines = [head, *_forecast_line(spent)]
     if result.search is not None:
         verdict, *evidence_lines = answer_lines(result)
         lines += ["  " + verdict, *("    " + line for line in evidence_lines)]
@@ -108,8 +110,43 @@ def render_sensitivity(result: SensitivityResult) -> str:
     headers = ["#", "input", "low", "high", "P(on time) low → high", "P50 low → high", "swing"]
     lines.append(table(headers, rows))
     spent = result.provenance
+    lines += _forecast_line(spent)
     lines.append(
         f"  {spent['evaluations']} evaluations, {spent['replications']:,} replications, "
         f"{spent['wall_seconds']:.1f} s (-j {spent['jobs']}, seed {result.seed})"
     )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _forecast_line(provenance: dict[str, Any]) -> list[str]:
+    """Say so when every run started from a status (``--status``)."""
+    status = provenance.get("status")
+    if status is None:
+        return []
+    source = "" if status["source"] is None else f" ({status['source']})"
+    return [f"  forecast from the status as of {status['as_of']}{source}"]
+
+
+def render_forecast(cone: ForecastCone) -> str:
+    """The forecast cone as a table: one forecast per row, earliest first."""
+    rows = [
+        [
+            when(point.as_of),
+            f"{point.people_out:,}",
+            f"{point.cargo_kg_out / 1000:,.1f}",
+            percent_text(point.p_on_time),
+            when(point.p10),
+            when(point.p50),
+            when(point.p90),
+        ]
+        for point in cone.points
+    ]
+    headers = ["as of", "people out", "cargo out (t)", "P(on time)", "P10", "P50", "P90"]
+    lines = [
+        f"{cone.scenario.name}: the forecast of completion as the drawdown goes on "
+        f"(statuses from the {cone.statuses_from})",
+        table(headers, rows),
+        f"  {len(cone.points)} forecasts of {cone.replications:,} replications each, "
+        f"seed {cone.seed}; deadline end of {cone.scenario.deadline.isoformat()}",
+    ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

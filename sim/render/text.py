@@ -173,6 +173,10 @@ def render_comparison(comparison: Comparison) -> str:
         f"{len(s.ranking)} scenarios, {s.replications} replications each, "
         f"common seed {s.seed} (paired differences vs {s.baseline})"
     )
+    status = comparison.results[0].score.provenance.status
+    if status is not None:
+        where = "" if status.source is None else f" ({status.source})"
+        header += f"\n  forecast from the status as of {status.as_of:%Y-%m-%dT%H:%M}{where}"
     columns = [
         "rank", "scenario", "verdict", "P(on time)", "Δ P", "95 % CI",
         "P50 completion", "Δ P50", "95 % CI",

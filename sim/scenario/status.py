@@ -24,6 +24,7 @@ dates, tails) come after, each at the line where the value was written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -101,6 +102,30 @@ def status_json_schema() -> dict[str, Any]:
         "See docs/scenario-reference.md, Status files.",
         **{key: value for key, value in schema.items() if key not in ("title", "description")},
     }
+
+
+StatusLike = Status | str | os.PathLike[str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoadedStatus:
+    """A status checked against the scenario it forecasts, and the file it came from."""
+
+    status: Status
+    source: str | None
+
+
+def load_status_for(status: StatusLike, scenario: Scenario) -> LoadedStatus:
+    """``status`` (an object or a file's path) checked against ``scenario``.
+
+    A :class:`Status` object is checked too: :class:`ScenarioError` lists every problem.
+    """
+    if isinstance(status, Status):
+        problems = check_status(status, scenario, "status", {})
+        if problems:
+            raise ScenarioError(problems)
+        return LoadedStatus(status, None)
+    return LoadedStatus(load_status(status, scenario), os.fspath(status))
 
 
 def load_status(path: str | os.PathLike[str], scenario: Scenario) -> Status:
