@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
-from sim.replication.drawdown import simulate
+import simpy
+
+from sim.clock import Blocked
+from sim.randomness import Streams
+from sim.replication.drawdown import play, simulate
 from sim.replication.outcome import ReplicationResult
+from sim.replication.prepared import prepare
 from sim.replication.trace import Kind
+from sim.replication.world import Drawdown
 from sim.scenario.contract import Scenario
 
 # The base of the hand-computed scenarios. Clock zero is Monday 2024-06-03 00:00.
@@ -77,3 +84,17 @@ def personnel_rows(result: ReplicationResult) -> list[tuple[float, int, int, boo
 def trace_times(result: ReplicationResult, kind: Kind) -> list[tuple[str, float]]:
     assert result.trace is not None
     return [(e.actor, e.hours) for e in result.trace if e.kind is kind]
+
+
+def run_with_blocks(
+    sc: Scenario,
+    *,
+    closures: Sequence[tuple[float, float]] = (),
+    suspensions: Sequence[tuple[float, float]] = (),
+) -> ReplicationResult:
+    """Replication 0, traced, with the weather closures and suspensions given (hours)."""
+    env = simpy.Environment()
+    drawdown = Drawdown(env, prepare(sc), Streams(sc.simulation.seed, 0), trace=True)
+    drawdown.base.closures = Blocked(closures)
+    drawdown.office.suspensions = Blocked(suspensions)
+    return play(drawdown, 0)

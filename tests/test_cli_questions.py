@@ -85,7 +85,7 @@ def test_a_frontier_prints_a_table(capsys: pytest.CaptureFixture[str], sixty: Pa
 ALLOWED_AIRLIFT = (
     "aircraft, tails, available_from, positions, payload_kg, passenger_kg, seats, "
     "seats_with_cargo, leg_hours, load_hours, service_hours, turnaround_hours, crew_duty_hours, "
-    "crew_rest_hours, breakdown_probability, repair_hours"
+    "crew_rest_hours, breakdown_probability, repair_hours, max_airborne_hold_hours"
 )
 
 

@@ -137,6 +137,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         airlift["crew_duty_hours"] = draw(st.floats(10, 24))
+    if draw(st.booleans()):
+        airlift["max_airborne_hold_hours"] = draw(st.sampled_from([0.0, 0.5, 6.0]))
     base: dict[str, Any] = {
         "parking": draw(st.integers(1, 3)),
         "loading_teams": draw(st.integers(1, 3)),
@@ -226,6 +228,38 @@ def most_at_once(intervals: list[tuple[float, float, str]]) -> int:
     return most
 
 
+def check_no_long_airborne_holds(sc: Scenario, result: ReplicationResult) -> None:
+    """Ruling 2: a hold over Base 101 lasts at most the limit; a diverted sortie carries nothing.
+
+    A hold is a run of consecutive HOLDS_IN_THE_AIR events of one tail. After a
+    diversion the tail neither loads nor takes off before it launches again.
+    """
+    assert result.trace is not None
+    limit = 0.0 if sc.airlift is None else sc.airlift.max_airborne_hold_hours
+    held: dict[int, float] = {}
+    diverted: set[int] = set()
+    diversions = 0
+    for event in result.trace:
+        tail = event.tail
+        if tail is None:
+            continue
+        if event.kind is Kind.HOLDS_IN_THE_AIR:
+            held[tail] = held.get(tail, 0.0) + (event.duration_hours or 0.0)
+            assert held[tail] <= limit + 1e-9, f"{event.actor} held {held[tail]} h"
+            continue
+        held[tail] = 0.0
+        if event.kind is Kind.DIVERTS:
+            diversions += 1
+            assert event.cargo == ()
+            assert event.people == ()
+            diverted.add(tail)
+        elif event.kind is Kind.LAUNCHES:
+            diverted.discard(tail)
+        elif event.kind in (Kind.LOADS, Kind.TAKES_OFF, Kind.LANDS):
+            assert tail not in diverted, f"{event.actor} {event.kind.value} after diverting"
+    assert result.counters.diverted_sorties == diversions
+
+
 def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None:
     clock = Clock(sc.start)
     horizon_hours = 24.0 * sc.simulation.horizon_days
@@ -307,6 +341,7 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
     assert most_at_once(loading) <= sc.base.loading_teams
     takeoffs = [e for e in result.trace if e.kind is Kind.TAKES_OFF]
     assert counters.sorties == len(takeoffs)
+    check_no_long_airborne_holds(sc, result)
     landings = [e.hours for e in result.trace if e.kind is Kind.LANDS]
     clearance = sc.clearance
     if clearance is not None and clearance.daily_landings is not None:

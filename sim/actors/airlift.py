@@ -26,6 +26,14 @@ it services and leaves empty; this is counted as an empty sortie. A tail that
 carries last-out people holds its take-off until every other aircraft with
 cargo aboard has left, so the last-out element is always on the last sortie.
 
+**No long airborne holds** (version 1.1, ruling 2). A tail launches only when, as
+far as is known at launch, it can land on arrival: a weather closure or a
+suspension already on that lasts past the planned landing, or a full landing
+day, is waited out on the ground at the offload station. Closures and
+suspensions are not forecast: one that begins in flight makes the tail hold at
+most ``airlift.max_airborne_hold_hours``, then divert back to the offload
+station with nothing carried, ask again and turn around.
+
 **Crew duty.** If inbound leg + time at Base 101 (including holding for
 weather, slot or parking) + outbound leg would exceed ``crew_duty_hours``, the
 crew rests ``crew_rest_hours`` on the ground first, holding the parking spot.
@@ -87,8 +95,10 @@ class Tail:
     leg: float | None = None
     """The inbound leg it will fly next, once drawn."""
     launched: float = 0.0
-    landing: float = 0.0
-    """The landing time its day's slot is booked for."""
+    landing: float | None = None
+    """The landing time its day's slot is booked for (None: no slot booked)."""
+    inbound: float = 0.0
+    """The leg it flew to Base 101 on this sortie."""
 
     @classmethod
     def assigned(cls, number: int, drawdown: Drawdown) -> Tail:
@@ -124,7 +134,10 @@ def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) ->
         launched = yield from launch(env, c17, drawdown)
         if not launched:
             break
-        yield from land(env, c17, drawdown)
+        blocked = yield from land(env, c17, drawdown)
+        if blocked is not None:
+            yield from divert(env, c17, drawdown, blocked)
+            continue
         load = yield from load_aircraft(env, c17, drawdown)
         outbound = yield from service(env, c17, drawdown, load)
         yield from leave(env, c17, drawdown, load, outbound)
@@ -238,9 +251,11 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
         if not drawdown.office.still_valid(c17.approved, planned):
             yield from renew_lapsed_clearance(env, c17, drawdown, planned)
             continue
+        if (yield from wait_out_known_block(env, c17, drawdown, planned)):
+            continue
         yield from hold_for_landing_slot(env, c17, drawdown, planned)
         break
-    leg = c17.leg
+    leg = c17.inbound = c17.leg
     c17.launched = env.now
     drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
     clearance = drawdown.scenario.clearance
@@ -326,6 +341,36 @@ def renew_lapsed_clearance(
     c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
 
 
+def wait_out_known_block(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+) -> Generator[Any, Any, bool]:
+    """A closure or suspension already on that lasts past the planned landing: wait it out here.
+
+    Ruling 2: a tail launches only if, as far as is known at launch, it can land on
+    arrival; closures and suspensions are known once they have begun. The wait is on
+    the ground at the offload station, until the block ends one leg before. Returns
+    True after such a wait (the caller looks again), False when nothing known blocks.
+    """
+    assert c17.leg is not None
+    now = env.now
+    weather_free = drawdown.base.closures.free_from(now)
+    suspension_free = drawdown.office.suspensions.free_from(now)
+    free = max(weather_free, suspension_free)
+    if free <= planned:
+        return False
+    cause = Cause.SUSPENSION if suspension_free >= weather_free else Cause.WEATHER
+    wait = free - c17.leg - now
+    if cause is Cause.SUSPENSION:
+        drawdown.counters.suspension_wait_hours += wait
+    else:
+        drawdown.counters.weather_wait_hours += wait
+    drawdown.record(
+        c17.actor, Kind.WAITS_AT_OFFLOAD_STATION, tail=c17.number, cause=cause, duration_hours=wait
+    )
+    yield env.timeout(wait)
+    return True
+
+
 def hold_for_landing_slot(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
 ) -> Steps:
@@ -346,10 +391,18 @@ def hold_for_landing_slot(
         yield env.timeout(hold)
 
 
-def land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
-    """Land at Base 101 when allowed, and take a parking spot (holding off until one is free)."""
+def land(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+) -> Generator[Any, Any, Cause | None]:
+    """Land at Base 101 when allowed, and take a parking spot (holding off until one is free).
+
+    Returns None once landed, or what still blocked the landing at the end of the
+    longest allowed airborne hold (the tail must divert).
+    """
     base = drawdown.base
-    yield from hold_until_cleared_to_land(env, c17, drawdown)
+    blocked = yield from hold_until_cleared_to_land(env, c17, drawdown)
+    if blocked is not None:
+        return blocked
     arrived = env.now
     waiting = base.parking.take()
     if waiting is not None:
@@ -360,8 +413,45 @@ def land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
     if env.now > arrived:
         # Held off for a spot: the runway may have closed, a suspension begun
         # or midnight passed meanwhile, so the landing checks apply again.
-        yield from hold_until_cleared_to_land(env, c17, drawdown)
+        blocked = yield from hold_until_cleared_to_land(env, c17, drawdown)
+        if blocked is not None:
+            base.parking.give_back()
+            return blocked
     drawdown.record(c17.actor, Kind.LANDS, tail=c17.number, parking_in_use=base.parking.count)
+    return None
+
+
+def divert(env: simpy.Environment, c17: Tail, drawdown: Drawdown, cause: Cause) -> Steps:
+    """Still blocked at the end of the longest hold: fly back without landing, ask again.
+
+    A diverted sortie is counted; it carries nothing. Its two legs are hours lost to
+    the block that caused it (its hold is counted as it happens). The work it was
+    sent for is free for others again; on arrival the tail asks for a clearance and
+    turns around.
+    """
+    if c17.landing is not None:
+        drawdown.office.cancel_landing(c17.landing)
+        c17.landing = None
+    drawdown.counters.diverted_sorties += 1
+    c17.committed = False
+    drawdown.committed_tails -= 1
+    drawdown.signal_changed()
+    back = c17.legs.next()
+    _charge(drawdown, cause, c17.inbound + back)
+    drawdown.record(c17.actor, Kind.DIVERTS, tail=c17.number, cause=cause, duration_hours=back)
+    yield env.timeout(back)
+    arrive_at_offload_station(env, c17, drawdown)
+
+
+def _charge(drawdown: Drawdown, cause: Cause, hours: float) -> None:
+    """Count hours lost in the air to the block that caused them."""
+    counters = drawdown.counters
+    if cause is Cause.WEATHER:
+        counters.weather_wait_hours += hours
+    elif cause is Cause.SUSPENSION:
+        counters.suspension_wait_hours += hours
+    else:
+        counters.landing_slot_wait_hours += hours
 
 
 def load_aircraft(
@@ -458,6 +548,11 @@ def leave(
     drawdown.base.parking.give_back()
     drawdown.sortie_out(c17.actor, c17.number, load)
     yield env.timeout(outbound)
+    arrive_at_offload_station(env, c17, drawdown)
+
+
+def arrive_at_offload_station(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> None:
+    """Back at the offload station: the next clearance is asked for, the turnaround begins."""
     drawdown.record(c17.actor, Kind.ARRIVES, tail=c17.number)
     c17.approved = (
         c17.filed_ahead.popleft()
@@ -467,61 +562,74 @@ def leave(
     c17.ready_at = env.now + c17.turnaround_hours.next()
 
 
-def hold_until_cleared_to_land(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
+def hold_until_cleared_to_land(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+) -> Generator[Any, Any, Cause | None]:
     """Hold until the runway is open, no suspension is on and the day has a slot.
 
+    Ruling 2: the hold lasts at most ``airlift.max_airborne_hold_hours``; returns the
+    block still on at that limit (the tail must divert), or None when cleared to land.
     Moves the tail's booked landing slot when the hold runs past midnight.
     """
-    counters = drawdown.counters
+    airlift = drawdown.airlift
+    assert airlift is not None
     office = drawdown.office
     closures = drawdown.base.closures
     clock = drawdown.clock
-    actor = c17.actor
+    limit = env.now + airlift.max_airborne_hold_hours
     while True:
         now = env.now
         weather_free = closures.free_from(now)
         if weather_free > now:
-            counters.weather_wait_hours += weather_free - now
-            drawdown.record(
-                actor,
-                Kind.HOLDS_IN_THE_AIR,
-                tail=c17.number,
-                cause=Cause.WEATHER,
-                duration_hours=weather_free - now,
+            cleared = yield from hold_in_the_air(
+                env, c17, drawdown, Cause.WEATHER, weather_free, limit
             )
-            yield env.timeout(weather_free - now)
+            if not cleared:
+                return Cause.WEATHER
             continue
         suspension_free = office.suspensions.free_from(now)
         if suspension_free > now:
-            counters.suspension_wait_hours += suspension_free - now
-            drawdown.record(
-                actor,
-                Kind.HOLDS_IN_THE_AIR,
-                tail=c17.number,
-                cause=Cause.SUSPENSION,
-                duration_hours=suspension_free - now,
+            cleared = yield from hold_in_the_air(
+                env, c17, drawdown, Cause.SUSPENSION, suspension_free, limit
             )
-            yield env.timeout(suspension_free - now)
+            if not cleared:
+                return Cause.SUSPENSION
             continue
+        assert c17.landing is not None
         if office.daily_landings is not None and clock.day(now) != clock.day(c17.landing):
             # Held past midnight: the slot must be on the day it actually lands.
             office.cancel_landing(c17.landing)
-            c17.landing = office.first_free_landing_day(now)
-            if c17.landing == math.inf:
-                # No slot left before the horizon: hold until the horizon ends the run
-                # (landing now would break the day's cap).
-                drawdown.record(actor, Kind.HOLDS_IN_THE_AIR, tail=c17.number, cause=Cause.HORIZON)
-                yield env.event()
-            office.book_landing(c17.landing)
-            if c17.landing > now:
-                counters.landing_slot_wait_hours += c17.landing - now
-                drawdown.record(
-                    actor,
-                    Kind.HOLDS_IN_THE_AIR,
-                    tail=c17.number,
-                    cause=Cause.LANDING_SLOT,
-                    duration_hours=c17.landing - now,
-                )
-                yield env.timeout(c17.landing - now)
+            slot = office.first_free_landing_day(now)
+            if slot > limit + _EPSILON:
+                # No slot left within the longest hold (or before the horizon): divert.
+                c17.landing = None
+                return Cause.HORIZON if slot == math.inf else Cause.LANDING_SLOT
+            office.book_landing(slot)
+            c17.landing = slot
+            if slot > now:
+                yield from hold_in_the_air(env, c17, drawdown, Cause.LANDING_SLOT, slot, limit)
                 continue
-        return
+        return None
+
+
+def hold_in_the_air(
+    env: simpy.Environment,
+    c17: Tail,
+    drawdown: Drawdown,
+    cause: Cause,
+    free: float,
+    limit: float,
+) -> Generator[Any, Any, bool]:
+    """Hold over Base 101 until ``free``, or until ``limit`` if that comes first.
+
+    Returns True when the block is over (the caller looks again), False at the limit.
+    """
+    cleared = free <= limit + _EPSILON
+    hold = (free if cleared else limit) - env.now
+    _charge(drawdown, cause, hold)
+    drawdown.record(
+        c17.actor, Kind.HOLDS_IN_THE_AIR, tail=c17.number, cause=cause, duration_hours=hold
+    )
+    if hold > 0:
+        yield env.timeout(hold)
+    return cleared

@@ -42,6 +42,7 @@ DEADLINE_COLOUR = VERMILLION
 STATE_COLOURS: dict[str, str] = {
     "inbound": SKY_BLUE,
     "holding (weather or suspension)": PURPLE,
+    "diverted (returning)": VERMILLION,
     "waiting for parking": YELLOW,
     "waiting for a loading team": YELLOW,
     "loading & servicing": GREEN,
@@ -52,6 +53,7 @@ STATE_COLOURS: dict[str, str] = {
     "turnaround": LIGHT_GREY,
     "clearance wait": GREY,
     "landing-slot hold": GREY,
+    "ground wait (weather or suspension)": PURPLE,
 }
 
 

@@ -19,6 +19,7 @@ from sim.scenario.contract import Scenario
 KEY_COUNTERS = (
     ("sorties", "sorties"),
     ("empty_sorties", "empty sorties"),
+    ("diverted_sorties", "diverted sorties"),
     ("military_passengers", "passengers on military aircraft"),
     ("commercial_passengers", "passengers on airliners"),
     ("clearance_denials", "clearance denials"),

@@ -18,8 +18,8 @@ Reading the events, and its simplifications:
   then the crew rest (the real order within it is not recorded); the wait of a
   last-out sortie for the other loaded aircraft counts as servicing;
 - the time at the offload station after arrival that is not a wait with a
-  cause (clearance, landing slot) is ``turnaround`` (offload, crew change, and
-  waiting for cargo to become ready).
+  cause (clearance, landing slot, weather or suspension) is ``turnaround``
+  (offload, crew change, and waiting for cargo to become ready).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from sim.scenario.contract import Scenario
 STATES: tuple[str, ...] = (
     "inbound",
     "holding (weather or suspension)",
+    "diverted (returning)",
     "waiting for parking",
     "waiting for a loading team",
     "loading & servicing",
@@ -46,6 +47,7 @@ STATES: tuple[str, ...] = (
     "turnaround",
     "clearance wait",
     "landing-slot hold",
+    "ground wait (weather or suspension)",
 )
 """Every state a segment may have, in the order of a sortie."""
 
@@ -96,6 +98,8 @@ class Timeline:
 _OFFLOAD_STATION_WAITS: dict[Cause | None, str] = {
     Cause.CLEARANCE: "clearance wait",
     Cause.LANDING_SLOT: "landing-slot hold",
+    Cause.WEATHER: "ground wait (weather or suspension)",
+    Cause.SUSPENSION: "ground wait (weather or suspension)",
 }
 _HOLDS_IN_THE_AIR: dict[Cause | None, str] = {
     Cause.LANDING_SLOT: "landing-slot hold",
@@ -109,6 +113,7 @@ _STATE_AFTER: dict[Kind, str | None] = {
     Kind.WAITS_FOR_LAST_SORTIE: "loading & servicing",
     Kind.WAITS_FOR_RUNWAY: "waiting for the runway",
     Kind.TAKES_OFF: "outbound",
+    Kind.DIVERTS: "diverted (returning)",
     Kind.ARRIVES: "turnaround",
     Kind.STOPS_CYCLING: None,
 }

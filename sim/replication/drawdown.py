@@ -50,14 +50,24 @@ def simulate(
     as_of_hours = 0.0 if status is None else Clock(prepared.scenario.start).hours(status.as_of)
     env = simpy.Environment(initial_time=as_of_hours)
     root_seed = prepared.seed if seed is None else seed
-    drawdown = Drawdown(env, prepared, Streams(root_seed, replication), trace)
+    return play(Drawdown(env, prepared, Streams(root_seed, replication), trace), replication)
+
+
+def play(drawdown: Drawdown, replication: int) -> ReplicationResult:
+    """Start the actors on a world already built (and perhaps adjusted), and run it out.
+
+    :func:`simulate` builds the world from the scenario's random streams; a test or a
+    question may build it, set some of its state (closures, suspensions…), then play it.
+    """
+    env = drawdown.env
+    as_of_hours = env.now  # where the world's clock was set to begin (a status's as_of)
     if drawdown.inventory.all_out:
         drawdown.completion_hours = as_of_hours
     else:
         for tail in range(drawdown.tails):
             env.process(c17_sortie_cycle(env, tail, drawdown))
         timetable = airline_timetable(
-            prepared.scenario.commercial,
+            drawdown.scenario.commercial,
             drawdown.clock,
             drawdown.horizon_hours,
             drawdown.base.closures,

@@ -35,6 +35,8 @@ class Counters:
     """Take-offs from Base 101 by military aircraft (including empty ones)."""
     empty_sorties: int = 0
     """Sorties that left carrying nothing (another tail took what was ready)."""
+    diverted_sorties: int = 0
+    """Sorties that returned to the offload station without landing (two legs, nothing carried)."""
     military_passengers: int = 0
     commercial_passengers: int = 0
     cargo_units: int = 0
@@ -48,9 +50,12 @@ class Counters:
     landing_slot_wait_hours: float = 0.0
     """Hours launches were held back because the day's landing cap was reached."""
     suspension_wait_hours: float = 0.0
-    """Hours tails could not land because a political suspension was on."""
+    """Hours tails could not land because a political suspension was on: waits at the
+    offload station, holds in the air, and both legs of a sortie diverted by one."""
     weather_wait_hours: float = 0.0
-    """Hours tails could not land or take off because the airfield was closed."""
+    """Hours tails could not land or take off because the airfield was closed: waits at
+    the offload station, holds in the air, both legs of a sortie diverted by a closure,
+    and waits for the runway to open for take-off."""
     parking_wait_hours: float = 0.0
     loading_team_wait_hours: float = 0.0
     crew_rest_hours: float = 0.0

@@ -75,6 +75,7 @@ class Airlift:
     crew_rest_hours: float
     breakdown_probability: Law
     repair_hours: Law
+    max_airborne_hold_hours: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,7 @@ def compile_scenario(scenario: contract.Scenario, status: Status | None = None) 
             crew_rest_hours=airlift.crew_rest_hours,
             breakdown_probability=law_of(airlift.breakdown_probability),
             repair_hours=law_of(airlift.repair_hours),
+            max_airborne_hold_hours=airlift.max_airborne_hold_hours,
         ),
         clearance=None
         if clearance is None

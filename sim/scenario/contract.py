@@ -266,6 +266,9 @@ class Airlift(Model):
     crew_rest_hours: NonNegative = 12.0
     breakdown_probability: Probability = 0.0
     repair_hours: Duration = 0.0
+    max_airborne_hold_hours: NonNegative = 2.0
+    """Ruling 2 of version 1.1: the longest a tail holds over Base 101 for a closure or
+    a suspension that began while it was in the air; still blocked then, it diverts."""
 
     @model_validator(mode="after")
     def _seats_consistent(self) -> Airlift:

@@ -1,0 +1,108 @@
+"""The tails' cycle under the rulings of version 1.1, computed by hand.
+
+Every case runs on the base scenario of ``model_helpers``: one C-17 (unless
+said), leg 5 h, load 3 h, service 1 h, turnaround 10 h, clock zero Monday
+2024-06-03 00:00. Weather closures and suspensions are set by hand (hours since
+clock zero) instead of drawn, so each time below is exact.
+"""
+
+from __future__ import annotations
+
+import pytest
+from model_helpers import run_with_blocks, scenario
+
+from sim.replication.outcome import ReplicationResult
+from sim.replication.trace import Cause, Event, Kind
+
+ONE_LOAD = {"name": "pallets", "count": 18, "positions": 1, "weight_kg": 1000}
+TWO_LOADS = {"name": "pallets", "count": 36, "positions": 1, "weight_kg": 1000}
+OPEN_AT_ZERO = {"opens": "2024-06-03T00:00"}
+
+
+def events(result: ReplicationResult, kind: Kind) -> list[Event]:
+    assert result.trace is not None
+    return [event for event in result.trace if event.kind is kind]
+
+
+# --- ruling 2: a tail never holds in the air for long ------------------------------
+
+
+def test_a_suspension_in_effect_at_launch_is_waited_out_on_the_ground() -> None:
+    """Approved on arrival at 14 h, the tail finds a suspension [16, 40) on at launch.
+
+    Sortie 1: launch 0, land 5, load to 8, service to 9, back at 14 (asks: approved at
+    once, lead 0), turnaround to 24. At 24 the suspension is on and lasts past the
+    landing it would plan (29): it waits at the offload station until 40 − 5 = 35
+    (11 h, charged to the suspension), launches 35, lands 40, loads to 43, takes off 44.
+    """
+    sc = scenario(cargo=[TWO_LOADS], clearance=OPEN_AT_ZERO)
+    result = run_with_blocks(sc, suspensions=[(16.0, 40.0)])
+    assert result.completion_hours == 44.0
+    assert result.counters.suspension_wait_hours == 11.0
+    waits = events(result, Kind.WAITS_AT_OFFLOAD_STATION)
+    assert [(e.hours, e.cause, e.duration_hours) for e in waits] == [(24.0, Cause.SUSPENSION, 11.0)]
+    assert [e.hours for e in events(result, Kind.LAUNCHES)] == [0.0, 35.0]
+    assert events(result, Kind.HOLDS_IN_THE_AIR) == []
+
+
+def test_a_closure_that_begins_in_flight_is_held_then_diverted() -> None:
+    """Launch 0; the runway closes at 3 until 9. Arriving at 5 the tail holds 2 h (to 7),
+    is still blocked, and returns: back at 7 + 5 = 12, nothing carried. It asks again
+    (approved at once), turns around to 22, launches 22, lands 27, loads to 30, takes
+    off 31. Weather hours: hold 2 + two legs 10 = 12.
+    """
+    sc = scenario(cargo=[ONE_LOAD])
+    result = run_with_blocks(sc, closures=[(3.0, 9.0)])
+    assert result.completion_hours == 31.0
+    counters = result.counters
+    assert counters.diverted_sorties == 1
+    assert counters.sorties == 1
+    assert counters.weather_wait_hours == 12.0
+    holds = events(result, Kind.HOLDS_IN_THE_AIR)
+    assert [(e.hours, e.cause, e.duration_hours) for e in holds] == [(5.0, Cause.WEATHER, 2.0)]
+    (diverted,) = events(result, Kind.DIVERTS)
+    assert (diverted.hours, diverted.cause, diverted.cargo, diverted.people) == (
+        7.0,
+        Cause.WEATHER,
+        (),
+        (),
+    )
+    assert [e.hours for e in events(result, Kind.ARRIVES)] == [12.0]
+    assert [e.hours for e in events(result, Kind.LANDS)] == [27.0]
+
+
+def test_a_short_closure_in_flight_is_held_out() -> None:
+    """Closed [4, 6.5): arriving at 5 the tail holds 1.5 h (within 2 h) and lands at 6.5,
+    loads to 9.5, services to 10.5, takes off then."""
+    sc = scenario(cargo=[ONE_LOAD])
+    result = run_with_blocks(sc, closures=[(4.0, 6.5)])
+    assert result.completion_hours == 10.5
+    assert result.counters.diverted_sorties == 0
+    assert result.counters.weather_wait_hours == 1.5
+
+
+def test_a_suspension_that_begins_in_flight_diverts_and_the_approval_waits_it_out() -> None:
+    """Approved at 0 (lead 0), launch 0; a suspension begins at 2 and lasts to 30.
+
+    Arrival 5: hold to 7 (2 h), divert, back at 12, asks: no approval during a
+    suspension, so approved at 30. Turnaround done at 22: clearance wait 8 h. Launch
+    30, land 35, load to 38, take off 39. Suspension hours: hold 2 + legs 10 = 12.
+    """
+    sc = scenario(cargo=[ONE_LOAD], clearance=OPEN_AT_ZERO)
+    result = run_with_blocks(sc, suspensions=[(2.0, 30.0)])
+    assert result.completion_hours == 39.0
+    counters = result.counters
+    assert counters.diverted_sorties == 1
+    assert counters.suspension_wait_hours == 12.0
+    assert counters.clearance_wait_hours == 8.0
+
+
+@pytest.mark.parametrize("limit", [0.0, 4.5])
+def test_the_longest_hold_is_a_field(limit: float) -> None:
+    """Closed [3, 9), arrival at 5: with no hold allowed the tail diverts at once (back
+    at 10, turnaround to 20, launch 20, land 25, take off 29); allowed 4.5 h, it holds
+    the 4 h to 9, lands, loads to 12, takes off 13."""
+    sc = scenario(cargo=[ONE_LOAD], airlift={"max_airborne_hold_hours": limit})
+    result = run_with_blocks(sc, closures=[(3.0, 9.0)])
+    assert result.completion_hours == (29.0 if limit == 0 else 13.0)
+    assert result.counters.diverted_sorties == (1 if limit == 0 else 0)
