@@ -106,3 +106,59 @@ def test_the_longest_hold_is_a_field(limit: float) -> None:
     result = run_with_blocks(sc, closures=[(3.0, 9.0)])
     assert result.completion_hours == (29.0 if limit == 0 else 13.0)
     assert result.counters.diverted_sorties == (1 if limit == 0 else 0)
+
+
+# --- ruling 3: lapsed approvals are renewed at the lapse ------------------------------
+
+NOW_AND_FRIDAY = [
+    ONE_LOAD,
+    # Friday 2024-06-07 04:00 is 4 × 24 + 4 = 100 h after clock zero.
+    {"name": "later pallets", "count": 18, "positions": 1, "weight_kg": 1000,
+     "ready": "2024-06-07T04:00"},
+]  # fmt: skip
+
+
+def test_an_approval_that_lapses_while_idle_is_renewed_at_the_lapse() -> None:
+    """Lead 24 h, validity 30 h; a second load is ready only at 100 h.
+
+    Asks at 0 → approved 24: launch 24, land 29, load to 32, take off 33, back at 38,
+    asks → approved 62; turnaround done 48, nothing to carry before a landing at 100,
+    so it idles until 95. Its approval lapses unused at 62 + 30 = 92, and it asks
+    again then: approved 92 + 24 = 116. At 95 it has work and waits 21 h for that
+    approval (the old reading asked only at 95, approved 119): launch 116, land 121,
+    load to 124, take off 125. Clearance waits 24 + 21 = 45 h; 3 requests, 1 lapse.
+    """
+    sc = scenario(
+        cargo=NOW_AND_FRIDAY,
+        clearance={"opens": "2024-06-03T00:00", "lead_days": 1, "validity_hours": 30},
+    )
+    result = run_with_blocks(sc)
+    assert result.completion_hours == 125.0
+    counters = result.counters
+    assert counters.clearance_lapses == 1
+    assert counters.clearance_requests == 3
+    assert counters.clearance_wait_hours == 45.0
+    (lapse,) = events(result, Kind.CLEARANCE_LAPSES)
+    assert lapse.hours == 92.0
+    asks = events(result, Kind.ASKS_FOR_CLEARANCE)
+    assert [(e.hours, e.until_hours) for e in asks] == [(0.0, 24.0), (38.0, 62.0), (92.0, 116.0)]
+
+
+def test_a_tail_never_launches_on_an_approval_that_lapses_before_landing() -> None:
+    """Lead 0, validity 6 h, two loads.
+
+    Sortie 1: approved 0, launch 0, land 5 (within 0 + 6), take off 9, back at 14,
+    asks → approved 14. Turnaround done 24: that approval lapsed at 20, and was
+    renewed then → approved 20, valid to 26. A launch at 24 would land at 29, after
+    26: the tail waits for the lapse at 26, asks at once → approved 26, valid to 32,
+    launches 26, lands 31 (within), loads to 34, takes off 35. Two lapses.
+    """
+    sc = scenario(
+        cargo=[TWO_LOADS],
+        clearance={"opens": "2024-06-03T00:00", "validity_hours": 6},
+    )
+    result = run_with_blocks(sc)
+    assert result.completion_hours == 35.0
+    assert result.counters.clearance_lapses == 2
+    assert [e.hours for e in events(result, Kind.CLEARANCE_LAPSES)] == [20.0, 26.0]
+    assert [e.hours for e in events(result, Kind.LAUNCHES)] == [0.0, 26.0]

@@ -258,13 +258,15 @@ def test_an_approval_that_would_lapse_before_the_landing_slot_is_renewed_in_time
         clearance={"opens": "2024-06-03T00:00", "daily_landings": 1, "validity_hours": 6},
     )
     result = run(sc, trace=True)
-    # #2 is approved at 0, but its slot is day 1 at 24 h > 0 + 6: the approval lapses.
-    # It asks again at 24 − 6 = 18 h (approved at once), holds to 19, launches, lands 24,
-    # off at 28. The 18 h before asking again and the 1 h hold are both due to the cap.
+    # #2 is approved at 0, but its slot is day 1 at 24 h > 0 + 6: it never launches on
+    # that approval. It waits for the lapse at 6 and asks again at once (ruling 3):
+    # approved 6, lapses 12; approved 12, lapses 18; approved 18, valid to 24, and a
+    # launch at 24 − 5 = 19 lands at 24: it holds to 19, launches, lands 24, off at 28.
+    # The 3 × 6 h waiting for lapses and the 1 h hold are all due to the cap.
     rows = cargo_rows(result)
     assert [units for _, _, units in rows] == [18, 18]
     assert [hours for hours, _, _ in rows] == pytest.approx([9.0, 28.0])
-    assert result.counters.clearance_lapses == 1
+    assert result.counters.clearance_lapses == 3
     assert result.counters.landing_slot_wait_hours == pytest.approx(19.0)
     assert [hours for _, hours in trace_times(result, Kind.LANDS)] == pytest.approx([5.0, 24.0])
 

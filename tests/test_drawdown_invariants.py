@@ -342,6 +342,13 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
     takeoffs = [e for e in result.trace if e.kind is Kind.TAKES_OFF]
     assert counters.sorties == len(takeoffs)
     check_no_long_airborne_holds(sc, result)
+    # Ruling 3: a lapse is renewed at once (a request of that tail at that moment).
+    asked = {(e.tail, e.hours) for e in result.trace if e.kind is Kind.ASKS_FOR_CLEARANCE}
+    for lapse in (e for e in result.trace if e.kind is Kind.CLEARANCE_LAPSES):
+        assert (lapse.tail, lapse.hours) in asked, f"{lapse.actor}: lapse at {lapse.hours}"
+    assert counters.clearance_lapses == sum(
+        1 for e in result.trace if e.kind is Kind.CLEARANCE_LAPSES
+    )
     landings = [e.hours for e in result.trace if e.kind is Kind.LANDS]
     clearance = sc.clearance
     if clearance is not None and clearance.daily_landings is not None:

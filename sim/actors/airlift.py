@@ -38,8 +38,11 @@ station with nothing carried, ask again and turn around.
 weather, slot or parking) + outbound leg would exceed ``crew_duty_hours``, the
 crew rests ``crew_rest_hours`` on the ground first, holding the parking spot.
 
-**Clearance validity.** An approval is checked against the planned landing
-time at launch; if it would lapse first, the tail asks again.
+**Clearance validity** (version 1.1, ruling 3). An approval not used (landed)
+within ``validity_hours`` lapses at that moment and the tail asks again at once,
+whatever it is doing, so the new lead time runs while it waits. A tail never
+launches on an approval that would lapse before its planned landing: it waits
+for the lapse and asks again.
 
 **Filing ahead** (``clearance.requests_ahead``, an extension): with 0 the next
 clearance is asked for on arrival at the offload station, as the contract's
@@ -238,6 +241,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             c17.leg = c17.legs.next()
         if not c17.committed and not (yield from wait_for_work(env, c17, drawdown)):
             continue
+        renew_lapsed_approval(c17, drawdown)
         if c17.approved == math.inf:
             drawdown.never_approved = True
             return False
@@ -249,7 +253,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             drawdown.never_approved = True
             return False
         if not drawdown.office.still_valid(c17.approved, planned):
-            yield from renew_lapsed_clearance(env, c17, drawdown, planned)
+            yield from wait_for_the_lapse(env, c17, drawdown, planned)
             continue
         if (yield from wait_out_known_block(env, c17, drawdown, planned)):
             continue
@@ -316,29 +320,48 @@ def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) ->
     yield env.timeout(wait)
 
 
-def renew_lapsed_clearance(
+def renew_lapsed_approval(c17: Tail, drawdown: Drawdown) -> None:
+    """Ruling 3: an approval not used within ``validity_hours`` lapses at that moment,
+    and the tail asks again at once, whatever it was doing.
+
+    The office answers in closed form from the time of the request, so the request
+    is made at the lapse even when the tail notices it later (idle, turning around):
+    the new lead time has run since. A renewal may lapse in turn.
+    """
+    validity = drawdown.office.validity_hours
+    if validity is None:
+        return
+    while c17.approved + validity <= drawdown.env.now:  # never true for an approval never granted
+        lapse = c17.approved + validity
+        drawdown.counters.clearance_lapses += 1
+        drawdown.record(c17.actor, Kind.CLEARANCE_LAPSES, tail=c17.number, at=lapse)
+        c17.approved = drawdown.ask_clearance(c17.actor, c17.number, at=lapse)
+
+
+def wait_for_the_lapse(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
 ) -> Steps:
-    """The approval would lapse before the planned landing: ask again."""
-    office = drawdown.office
-    drawdown.counters.clearance_lapses += 1
-    drawdown.record(c17.actor, Kind.CLEARANCE_LAPSES, tail=c17.number)
-    # Ask again only once a new approval can still be valid at the slot:
-    # asking at once would, with short lead times, get the same useless
-    # answer at the same instant, forever.
-    assert office.validity_hours is not None
-    renew = planned - office.validity_hours + _EPSILON
-    if renew > env.now:
-        drawdown.counters.landing_slot_wait_hours += renew - env.now
-        drawdown.record(
-            c17.actor,
-            Kind.WAITS_AT_OFFLOAD_STATION,
-            tail=c17.number,
-            cause=Cause.LANDING_SLOT,
-            duration_hours=renew - env.now,
-        )
-        yield env.timeout(renew - env.now)
-    c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
+    """The approval would lapse before the planned landing: never launch on it.
+
+    The tail waits at the offload station for the lapse, then asks again at once.
+    The wait is the daily landing cap's when the cap put the landing on a later
+    day, else the clearance's (ruling 6: renewing an approval is a clearance wait).
+    """
+    validity = drawdown.office.validity_hours
+    assert validity is not None
+    assert c17.leg is not None
+    wait = c17.approved + validity - env.now
+    if planned > env.now + c17.leg + _EPSILON:
+        cause = Cause.LANDING_SLOT
+        drawdown.counters.landing_slot_wait_hours += wait
+    else:
+        cause = Cause.CLEARANCE
+        drawdown.counters.clearance_wait_hours += wait
+    drawdown.record(
+        c17.actor, Kind.WAITS_AT_OFFLOAD_STATION, tail=c17.number, cause=cause, duration_hours=wait
+    )
+    yield env.timeout(wait)
+    renew_lapsed_approval(c17, drawdown)
 
 
 def wait_out_known_block(

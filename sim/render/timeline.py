@@ -105,7 +105,6 @@ _HOLDS_IN_THE_AIR: dict[Cause | None, str] = {
     Cause.LANDING_SLOT: "landing-slot hold",
 }
 _STATE_AFTER: dict[Kind, str | None] = {
-    Kind.CLEARANCE_LAPSES: "clearance wait",
     Kind.WAITS_FOR_PARKING: "waiting for parking",
     Kind.LANDS: "waiting for a loading team",
     Kind.LOADS: "loading & servicing",
@@ -137,7 +136,7 @@ def _tail_segments(tail: str, events: Sequence[Event], end_hours: float) -> list
     repair = rest = 0.0
     for position, event in enumerate(events):
         now, kind = event.hours, event.kind
-        if kind in (Kind.ASKS_FOR_CLEARANCE, Kind.FINISHES_LOADING):
+        if kind in (Kind.ASKS_FOR_CLEARANCE, Kind.CLEARANCE_LAPSES, Kind.FINISHES_LOADING):
             continue  # the tail keeps doing what it was doing
         if state == _GROUND and kind in (Kind.BREAKS_DOWN, Kind.CREW_RESTS):
             # Both recorded at the end of loading: one stretch on the ground.

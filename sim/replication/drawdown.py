@@ -25,6 +25,7 @@ from sim.replication.outcome import (
     ReplicationResult,
 )
 from sim.replication.prepared import Prepared, prepare
+from sim.replication.trace import Event
 from sim.replication.world import Drawdown
 
 if TYPE_CHECKING:
@@ -96,10 +97,15 @@ def play(drawdown: Drawdown, replication: int) -> ReplicationResult:
         counters=counters,
         end_hours=end_hours,
         events=_events_processed(env),
-        trace=None if drawdown.trace is None else tuple(drawdown.trace),
+        # In time order: a lapse is recorded when the tail notices it, at the moment it lapsed.
+        trace=None if drawdown.trace is None else tuple(sorted(drawdown.trace, key=_hours)),
         closures=tuple(closures),
         suspensions=tuple(suspensions),
     )
+
+
+def _hours(event: Event) -> float:
+    return event.hours
 
 
 def _events_processed(env: simpy.Environment) -> int:

@@ -128,12 +128,13 @@ class Drawdown:
         cargo_kg: float = 0.0,
         seats: int = 0,
         parking_in_use: int = 0,
+        at: float | None = None,
     ) -> None:
-        """Add an event to the trace, when one is kept."""
+        """Add an event to the trace, when one is kept (``at``: when, if not now)."""
         if self.trace is not None:
             self.trace.append(
                 Event(
-                    self.env.now,
+                    self.env.now if at is None else at,
                     actor,
                     kind,
                     tail,
@@ -160,8 +161,10 @@ class Drawdown:
         self.changed = self.env.event()
         changed.succeed()
 
-    def ask_clearance(self, actor: str, tail: int) -> float:
-        answer = self.office.request(tail, self.env.now)
+    def ask_clearance(self, actor: str, tail: int, at: float | None = None) -> float:
+        """Ask for ``tail``'s next landing clearance now (or ``at``, a moment already past)."""
+        asked = self.env.now if at is None else at
+        answer = self.office.request(tail, asked)
         self.counters.clearance_requests += answer.requests
         self.counters.clearance_denials += answer.denials
         if self.tracing:
@@ -171,6 +174,7 @@ class Drawdown:
                 tail=tail,
                 until_hours=answer.approved_hours,
                 denials=answer.denials,
+                at=asked,
             )
         return answer.approved_hours
 
