@@ -162,3 +162,37 @@ def test_a_tail_never_launches_on_an_approval_that_lapses_before_landing() -> No
     assert result.counters.clearance_lapses == 2
     assert [e.hours for e in events(result, Kind.CLEARANCE_LAPSES)] == [20.0, 26.0]
     assert [e.hours for e in events(result, Kind.LAUNCHES)] == [0.0, 26.0]
+
+
+# --- ruling 4: work goes to the tail that can fly it ---------------------------------
+
+
+def test_an_approved_idle_tail_takes_the_work_before_an_unapproved_one() -> None:
+    """Two tails, lead 8 h, validity 24 h; one load ready at 0, a second at 40 h.
+
+    Both ask at 0 → approved 8. At 8 #1 launches with the first load (#2, with no
+    work left, idles): land 13, load to 16, take off 17, back at 22, asks → approved
+    30; turnaround done 32. #2's approval lapses unused at 8 + 24 = 32 and it asks
+    again then → approved 40. The second load is ready at 40, so a tail landing then
+    must launch at 35: both look at 35, #2 first (its wake-up was set first). #2 has
+    no approval until 40; #1 has one (30, valid to 54): #1 takes the load, launches
+    35, lands 40, loads to 43, takes off 44. (Had #2 been counted for the load while
+    waiting for its approval, #1 would have idled, #2 launched at 40 and the load
+    left at 49.)
+    Clearance waits: #1 0–8, #2 0–8 and 35–40: 21 h.
+    """
+    later = {"name": "later pallets", "count": 18, "positions": 1, "weight_kg": 1000,
+             "ready": "2024-06-04T16:00"}  # fmt: skip
+    sc = scenario(
+        cargo=[ONE_LOAD, later],
+        airlift={"tails": 2},
+        base={"parking": 2, "loading_teams": 2},
+        clearance={"opens": "2024-06-03T00:00", "lead_days": 1 / 3, "validity_hours": 24},
+    )
+    result = run_with_blocks(sc)
+    assert result.completion_hours == pytest.approx(44.0)
+    launches = events(result, Kind.LAUNCHES)
+    assert [e.actor for e in launches] == ["C-17A #1", "C-17A #1"]
+    assert [e.hours for e in launches] == pytest.approx([8.0, 35.0])
+    assert result.counters.clearance_wait_hours == pytest.approx(21.0)
+    assert result.counters.clearance_lapses == 1

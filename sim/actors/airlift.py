@@ -10,6 +10,11 @@ full), then a loading team, loads for ``load_hours``, services for
 off when the runway is open. People and cargo are *out* at that take-off. It
 flies back, asks for its next clearance on arrival and turns around.
 
+**Work goes to the tail that can fly it** (version 1.1, ruling 4). A tail is
+counted for a load (committed) only when it launches, never while it waits for
+its approval, a landing day or a known block to end: an approved tail whose
+turnaround is done is never kept idle by one that is not.
+
 **When a tail launches (our dispatching rule).** A tail launches only for work
 no other tail has already been sent for: counting each tail already committed
 to a sortie as one full load, it launches when what will be ready by the time
@@ -144,10 +149,6 @@ def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) ->
         load = yield from load_aircraft(env, c17, drawdown)
         outbound = yield from service(env, c17, drawdown, load)
         yield from leave(env, c17, drawdown, load, outbound)
-    if c17.committed:
-        # Stopped before flying the sortie it was counted for: free that work for others.
-        drawdown.committed_tails -= 1
-        drawdown.signal_changed()
     drawdown.tail_stopped(c17.actor, c17.number)
 
 
@@ -239,7 +240,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             return False  # nothing left that a military aircraft may carry
         if c17.leg is None:
             c17.leg = c17.legs.next()
-        if not c17.committed and not (yield from wait_for_work(env, c17, drawdown)):
+        if not (yield from wait_for_work(env, c17, drawdown)):
             continue
         renew_lapsed_approval(c17, drawdown)
         if c17.approved == math.inf:
@@ -257,8 +258,14 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             continue
         if (yield from wait_out_known_block(env, c17, drawdown, planned)):
             continue
-        yield from hold_for_landing_slot(env, c17, drawdown, planned)
+        if (yield from wait_for_landing_day(env, c17, drawdown, planned)):
+            continue
         break
+    # Ruling 4: the load is assigned now, to the tail that can fly it.
+    c17.committed = True
+    drawdown.committed_tails += 1
+    drawdown.office.book_landing(planned)
+    c17.landing = planned
     leg = c17.inbound = c17.leg
     c17.launched = env.now
     drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
@@ -274,9 +281,10 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
 def wait_for_work(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown
 ) -> Generator[Any, Any, bool]:
-    """Commit to a load if one is worth flying for; otherwise wait for the ramp to change.
+    """Is there a load worth flying for? If not, wait for the ramp to change.
 
-    Returns True when committed now, False after a wait (the caller looks again).
+    Returns True when there is (the tail is not committed yet: ruling 4 assigns the
+    load at launch), False after a wait (the caller looks again).
     """
     airlift = drawdown.airlift
     assert airlift is not None
@@ -293,8 +301,6 @@ def wait_for_work(
     else:
         go = spare >= 1 - _EPSILON
     if go:
-        c17.committed = True
-        drawdown.committed_tails += 1
         return True
     wake = inventory.next_ready_after(env.now + leg) - leg
     waits: list[simpy.Event] = [drawdown.changed]
@@ -394,24 +400,28 @@ def wait_out_known_block(
     return True
 
 
-def hold_for_landing_slot(
+def wait_for_landing_day(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
-) -> Steps:
-    """Book the day's landing slot, holding the launch back until the slot's day."""
+) -> Generator[Any, Any, bool]:
+    """The landing day's slots are taken: wait here until a launch lands on the next free day.
+
+    Returns True after such a wait (the caller looks again: another tail may have
+    taken that slot meanwhile), False when the tail can launch now.
+    """
     assert c17.leg is not None
-    drawdown.office.book_landing(planned)
-    c17.landing = planned
     hold = planned - (env.now + c17.leg)
-    if hold > _EPSILON:
-        drawdown.counters.landing_slot_wait_hours += hold
-        drawdown.record(
-            c17.actor,
-            Kind.WAITS_AT_OFFLOAD_STATION,
-            tail=c17.number,
-            cause=Cause.LANDING_SLOT,
-            duration_hours=hold,
-        )
-        yield env.timeout(hold)
+    if hold <= _EPSILON:
+        return False
+    drawdown.counters.landing_slot_wait_hours += hold
+    drawdown.record(
+        c17.actor,
+        Kind.WAITS_AT_OFFLOAD_STATION,
+        tail=c17.number,
+        cause=Cause.LANDING_SLOT,
+        duration_hours=hold,
+    )
+    yield env.timeout(hold)
+    return True
 
 
 def land(

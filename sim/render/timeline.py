@@ -17,7 +17,8 @@ Reading the events, and its simplifications:
   so the stretch after loading is drawn as servicing, then the repair hours,
   then the crew rest (the real order within it is not recorded); the wait of a
   last-out sortie for the other loaded aircraft counts as servicing;
-- the time at the offload station after arrival that is not a wait with a
+- a wait at the offload station lasts its ``duration_hours``; the time there
+  after arrival that is not a wait with a
   cause (clearance, landing slot, weather or suspension) is ``turnaround``
   (offload, crew change, and waiting for cargo to become ready).
 """
@@ -132,7 +133,7 @@ def _tail_segments(tail: str, events: Sequence[Event], end_hours: float) -> list
 
     state: str | None = None
     since = 0.0
-    leg_end = math.inf
+    leg_end = wait_end = math.inf
     repair = rest = 0.0
     for position, event in enumerate(events):
         now, kind = event.hours, event.kind
@@ -157,11 +158,16 @@ def _tail_segments(tail: str, events: Sequence[Event], end_hours: float) -> list
             add("repairing", repair_start, rest_start)
             add("crew rest", rest_start, now)
             repair = rest = 0.0
+        elif state is not None and state in _OFFLOAD_STATION_WAITS.values():
+            # A wait lasts its hours; the tail may then idle for want of work.
+            add(state, since, min(now, wait_end))
+            add("turnaround", min(now, wait_end), now)
         elif state is not None:
             add(state, since, now)
         next_state: str | None
         if kind is Kind.WAITS_AT_OFFLOAD_STATION:
             next_state = _OFFLOAD_STATION_WAITS.get(event.cause, "turnaround")
+            wait_end = now + (event.duration_hours or 0.0)
         elif kind is Kind.LAUNCHES:
             next_state, leg_end = "inbound", now + (event.duration_hours or 0.0)
         elif kind is Kind.HOLDS_IN_THE_AIR:
