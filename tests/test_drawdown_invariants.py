@@ -171,7 +171,15 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             clearance["daily_landings"] = draw(st.integers(1, 3))
         if draw(st.booleans()):
-            clearance["validity_hours"] = draw(st.floats(6, 96))
+            # At least the longest possible leg (a validation rule): 8 h for the bounded
+            # forms of dists(2, 8), 60 h above the 99.9th percentile of the others.
+            leg = airlift["leg_hours"]
+            bounded = not isinstance(leg, dict) or leg["dist"] in (
+                "uniform",
+                "triangular",
+                "choice",
+            )
+            clearance["validity_hours"] = max(draw(st.floats(6, 96)), 8.0 if bounded else 60.0)
         if draw(st.booleans()):
             clearance["suspensions"] = {
                 "per_30_days": draw(dists(0, 6)),

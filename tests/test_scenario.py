@@ -106,3 +106,27 @@ def test_weekdays_and_departure_minutes() -> None:
     scenario = Scenario.model_validate(minimal(commercial=[service]))
     assert scenario.commercial[0].weekdays == frozenset({0, 4})
     assert scenario.commercial[0].departs_minutes == 23 * 60 + 5
+
+
+@pytest.mark.parametrize(
+    ("leg_hours", "validity_hours", "valid"),
+    [
+        (5, 5, True),  # a fixed 5 h leg lands exactly as a 5 h approval lapses
+        (5, 4.9, False),
+        ({"dist": "uniform", "low": 5, "high": 7}, 6.9, False),  # the upper bound counts
+        ({"dist": "triangular", "low": 4, "mode": 5, "high": 7}, 7, True),
+        # Unbounded: the 99.9th percentile, 5 · ln 1000 = 34.54 h for an exponential of mean 5.
+        ({"dist": "exponential", "mean": 5}, 34.5, False),
+        ({"dist": "exponential", "mean": 5}, 34.6, True),
+    ],
+)
+def test_an_approval_must_outlast_the_longest_leg(
+    leg_hours: Any, validity_hours: float, valid: bool
+) -> None:
+    """Ruling 3: with validity shorter than the longest possible leg, no approval is usable."""
+    data = minimal(clearance={"opens": "2024-05-19T00:00", "validity_hours": validity_hours})
+    data["airlift"] = {**data["airlift"], "leg_hours": leg_hours}
+    if valid:
+        Scenario.model_validate(data)
+    else:
+        assert error_locations(data) == [("clearance", "validity_hours")]

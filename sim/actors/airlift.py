@@ -240,6 +240,11 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             return False  # nothing left that a military aircraft may carry
         if c17.leg is None:
             c17.leg = c17.legs.next()
+            validity = drawdown.office.validity_hours
+            if validity is not None and c17.leg > validity:
+                # Beyond the longest leg validation allows (the 99.9th percentile of an
+                # unbounded law): flown within the window, or no approval could serve it.
+                c17.leg = validity
         if not (yield from wait_for_work(env, c17, drawdown)):
             continue
         renew_lapsed_approval(c17, drawdown)

@@ -32,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from sim.scenario.distributions import Dist, mean_of
+from sim.scenario.distributions import Dist, mean_of, quantile_of
 from sim.scenario.laws import MAX_RATE_PER_30_DAYS, bounds_of
 
 # Sane bounds: a drawdown of Base 101 is about a thousand people and a few
@@ -195,6 +195,13 @@ def _rate(value: Dist) -> Dist:
     if (high if high != float("inf") else mean_of(value)) > MAX_RATE_PER_30_DAYS:
         raise ValueError(f"must be at most {MAX_RATE_PER_30_DAYS:g} per 30 days (one an hour)")
     return value
+
+
+def longest_possible_hours(dist: Dist) -> float:
+    """The longest value a duration can take: its upper bound, or for the distributions
+    without one (normal, lognormal, exponential) their 99.9th percentile."""
+    high = bounds_of(dist)[1]
+    return high if math.isfinite(high) else quantile_of(dist, 0.999)
 
 
 Duration = Annotated[Dist, AfterValidator(_duration)]
@@ -549,6 +556,19 @@ class Scenario(Model):
                         f"{airlift.payload_kg:g} kg"
                     )
                     problems.append((("cargo", index, "weight_kg"), message, line.weight_kg))
+        clearance = self.clearance
+        if airlift is not None and clearance is not None and clearance.validity_hours is not None:
+            longest = longest_possible_hours(airlift.leg_hours)
+            if clearance.validity_hours < longest:
+                # Ruling 3 of version 1.1: no approval could ever be used for that leg.
+                message = (
+                    f"must be ≥ the longest possible airlift.leg_hours "
+                    f"(got validity_hours={clearance.validity_hours:g}, legs up to {longest:g} h): "
+                    f"an approval would lapse before the tail could land"
+                )
+                problems.append(
+                    (("clearance", "validity_hours"), message, clearance.validity_hours)
+                )
         for index, fitted in enumerate(self.fitted):
             try:
                 self.with_planner_values(only=index)
