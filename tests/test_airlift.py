@@ -13,6 +13,7 @@ from model_helpers import run_with_blocks, scenario
 
 from sim.replication.outcome import ReplicationResult
 from sim.replication.trace import Cause, Event, Kind
+from sim.replication.world import NO_LANDING_SLOT
 
 ONE_LOAD = {"name": "pallets", "count": 18, "positions": 1, "weight_kg": 1000}
 TWO_LOADS = {"name": "pallets", "count": 36, "positions": 1, "weight_kg": 1000}
@@ -196,3 +197,50 @@ def test_an_approved_idle_tail_takes_the_work_before_an_unapproved_one() -> None
     assert [e.hours for e in launches] == pytest.approx([8.0, 35.0])
     assert result.counters.clearance_wait_hours == pytest.approx(21.0)
     assert result.counters.clearance_lapses == 1
+
+
+# --- ruling 6: causes named truly; crew duty checked again -----------------------------
+
+
+def test_no_landing_slot_before_the_horizon_says_so() -> None:
+    """One landing a day, horizon 1 day, turnaround 2 h, two loads.
+
+    Sortie 1 lands at 5 (day 0's slot), takes off 9, is back at 14, ready at 16.
+    Its next landing (21) would need day 0's slot, taken; day 1 starts at 24, the
+    horizon: no slot is left, and the replication ends at 16 saying so.
+    """
+    sc = scenario(
+        cargo=[TWO_LOADS],
+        airlift={"turnaround_hours": 2},
+        clearance={"opens": "2024-06-03T00:00", "daily_landings": 1},
+        simulation={"horizon_days": 1},
+    )
+    result = run_with_blocks(sc)
+    assert result.unfinished_reason == NO_LANDING_SLOT
+    assert result.end_hours == 16.0
+    assert result.counters.sorties == 1
+
+
+def test_the_wait_for_the_runway_after_a_rest_is_checked_against_the_new_duty_day() -> None:
+    """Duty 13 h, rest 12 h; the runway is closed [21, 31).
+
+    Launch 0, land 5, load to 8: duty so far 8 + service 1 + leg back 5 = 14 > 13,
+    so the crew rests: on the ground to 8 + 1 + 12 = 21, and a new duty day begins.
+    The runway is closed until 31: 10 h waiting, and 10 + 5 = 15 > 13, so the crew
+    rests again, to 43, and takes off then (it used to take off at 31).
+    """
+    sc = scenario(cargo=[ONE_LOAD], airlift={"crew_duty_hours": 13, "crew_rest_hours": 12})
+    result = run_with_blocks(sc, closures=[(21.0, 31.0)])
+    assert result.completion_hours == 43.0
+    assert result.counters.crew_rests == 2
+    assert result.counters.crew_rest_hours == 24.0
+    assert result.counters.weather_wait_hours == 10.0
+
+
+def test_a_short_wait_for_the_runway_within_the_duty_day_needs_no_rest() -> None:
+    """Duty 16 h: 8 + 1 + 5 = 14 ≤ 16, no rest; closed [9, 10): 1 h wait, and
+    (10 − 0) + 5 = 15 ≤ 16: takes off at 10 without a rest."""
+    sc = scenario(cargo=[ONE_LOAD], airlift={"crew_duty_hours": 16})
+    result = run_with_blocks(sc, closures=[(9.0, 10.0)])
+    assert result.completion_hours == 10.0
+    assert result.counters.crew_rests == 0

@@ -337,17 +337,18 @@ def test_last_out_element_leaves_on_the_final_sortie() -> None:
     #   element (sidewall seats) 8–11; duty 11 + 1 + 5 = 17 > 14.5: rests 12 h, off at 24.
     # #1 is back at 14, launches at once (turnaround 0) for the 6 left, lands 19, loads 19–22,
     #   services to 23 (duty 8 + 1 + 5 = 14, no rest) and holds: #2 still has cargo aboard.
-    #   It takes off right after #2, at 24.
+    #   #2 leaves at 24; the hold made #1's duty day (24 − 14) + 5 = 15 > 14.5, so its crew
+    #   is checked again and rests 12 h (ruling 6): off at 36.
     assert cargo_rows(result) == [(9.0, 0, 18), (24.0, 0, 18)]
-    assert personnel_rows(result) == [(24.0, 0, 54, True), (24.0, 0, 6, True)]
+    assert personnel_rows(result) == [(24.0, 0, 54, True), (36.0, 0, 6, True)]
     assert trace_times(result, Kind.TAKES_OFF) == [
         ("C-17A #1", 9.0),
         ("C-17A #2", 24.0),
-        ("C-17A #1", 24.0),
+        ("C-17A #1", 36.0),
     ]
-    assert result.completion_hours == 24.0
+    assert result.completion_hours == 36.0
     assert result.counters.sorties == 3
-    assert result.counters.crew_rests == 1
+    assert result.counters.crew_rests == 2
     assert result.counters.loading_team_wait_hours == 3.0
 
 

@@ -36,10 +36,17 @@ from sim.randomness import Source, Streams
 from sim.replication.drawdown import simulate
 from sim.replication.outcome import ReplicationResult
 from sim.replication.trace import Kind
-from sim.replication.world import HORIZON, NO_AIRCRAFT, NO_CLEARANCE, NO_SEATS, NOT_READY
+from sim.replication.world import (
+    HORIZON,
+    NO_AIRCRAFT,
+    NO_CLEARANCE,
+    NO_LANDING_SLOT,
+    NO_SEATS,
+    NOT_READY,
+)
 from sim.scenario.contract import Scenario
 
-REASONS = {NO_AIRCRAFT, NO_CLEARANCE, NOT_READY, NO_SEATS, HORIZON}
+REASONS = {NO_AIRCRAFT, NO_CLEARANCE, NO_LANDING_SLOT, NOT_READY, NO_SEATS, HORIZON}
 
 
 @contextlib.contextmanager

@@ -42,6 +42,9 @@ station with nothing carried, ask again and turn around.
 **Crew duty.** If inbound leg + time at Base 101 (including holding for
 weather, slot or parking) + outbound leg would exceed ``crew_duty_hours``, the
 crew rests ``crew_rest_hours`` on the ground first, holding the parking spot.
+The duty day is checked again after the wait for the runway (also after a
+rest: the new crew's day began when the rest ended) and after the last-out
+hold (version 1.1, ruling 6).
 
 **Clearance validity** (version 1.1, ruling 3). An approval not used (landed)
 within ``validity_hours`` lapses at that moment and the tail asks again at once,
@@ -256,7 +259,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             continue
         planned = drawdown.office.first_free_landing_day(env.now + c17.leg)
         if planned == math.inf:
-            drawdown.never_approved = True
+            drawdown.no_landing_slot = True  # ruling 6: say so, not "never approved"
             return False
         if not drawdown.office.still_valid(c17.approved, planned):
             yield from wait_for_the_lapse(env, c17, drawdown, planned)
@@ -547,24 +550,56 @@ def service(
         drawdown.record(c17.actor, Kind.BREAKS_DOWN, tail=c17.number, duration_hours=repair)
     outbound = c17.legs.next()
     duty = airlift.crew_duty_hours
-    if duty is not None and (env.now - c17.launched) + ground_hours + outbound > duty + _EPSILON:
-        ground_hours += airlift.crew_rest_hours
-        counters.crew_rests += 1
-        counters.crew_rest_hours += airlift.crew_rest_hours
-        drawdown.record(
-            c17.actor,
-            Kind.CREW_RESTS,
-            tail=c17.number,
-            cause=Cause.CREW_DUTY,
-            duration_hours=airlift.crew_rest_hours,
-        )
+    duty_began = c17.launched
+    rested = duty is not None and (env.now - duty_began) + ground_hours + outbound > duty + _EPSILON
+    if rested:
+        ground_hours += rest_crew(c17, drawdown)
     if ground_hours > 0:
         yield env.timeout(ground_hours)
+    if rested:
+        duty_began = env.now  # the rest ends the stretch on the ground: a fresh duty day
+    while True:
+        yield from hold_for_the_last_sortie(c17, drawdown, load)
+        yield from wait_for_the_runway(env, c17, drawdown)
+        # Ruling 6: the duty day is checked again after these waits (a rested crew
+        # is not rested twice in a row: its day has just begun).
+        if duty is None or env.now == duty_began:
+            break
+        if (env.now - duty_began) + outbound <= duty + _EPSILON:
+            break
+        yield env.timeout(rest_crew(c17, drawdown))
+        duty_began = env.now
+    return outbound
+
+
+def rest_crew(c17: Tail, drawdown: Drawdown) -> float:
+    """The crew would pass its duty limit: it rests on the ground (the spot held)."""
+    airlift = drawdown.airlift
+    assert airlift is not None
+    drawdown.counters.crew_rests += 1
+    drawdown.counters.crew_rest_hours += airlift.crew_rest_hours
+    drawdown.record(
+        c17.actor,
+        Kind.CREW_RESTS,
+        tail=c17.number,
+        cause=Cause.CREW_DUTY,
+        duration_hours=airlift.crew_rest_hours,
+    )
+    return airlift.crew_rest_hours
+
+
+def hold_for_the_last_sortie(c17: Tail, drawdown: Drawdown, load: Load) -> Steps:
+    """The last-out element leaves on the last sortie: wait for every other loaded aircraft."""
     inventory = drawdown.inventory
     if load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
         drawdown.record(c17.actor, Kind.WAITS_FOR_LAST_SORTIE, tail=c17.number)
     while load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
-        yield drawdown.changed  # the last-out element leaves on the last sortie
+        yield drawdown.changed
+
+
+def wait_for_the_runway(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
+    """Take off only when the airfield is open."""
+    counters = drawdown.counters
     opens = drawdown.base.closures.free_from(env.now)
     if opens > env.now:
         counters.weather_wait_hours += opens - env.now
@@ -576,7 +611,6 @@ def service(
             duration_hours=opens - env.now,
         )
         yield env.timeout(opens - env.now)
-    return outbound
 
 
 def leave(

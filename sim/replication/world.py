@@ -29,6 +29,7 @@ NO_AIRCRAFT = "no military aircraft for cargo or non-commercial personnel"
 NO_CLEARANCE = "no clearance approved within the horizon"
 NOT_READY = "cargo or personnel not ready within the horizon"
 NO_SEATS = "airline seats ran out and no military seats are open to the rest"
+NO_LANDING_SLOT = "no landing slot free before the horizon"
 HORIZON = "horizon reached before everything was out"
 
 
@@ -72,6 +73,7 @@ class Drawdown:
         self.active_tails = self.tails
         self.airline_active = True
         self.never_approved = False
+        self.no_landing_slot = False
         self.last_sensitive_hours: float | None = None
         self.completion_hours: float | None = None
         self.finished = env.event()
@@ -246,6 +248,8 @@ class Drawdown:
             return NO_AIRCRAFT
         if self.never_approved:
             return NO_CLEARANCE
+        if self.no_landing_slot:
+            return NO_LANDING_SLOT
         never_ready = any(ready and ready[-1] == math.inf for ready in inventory.line_ready) or any(
             inventory.cohort_left[i] and inventory.cohort_ready[i] >= self.horizon_hours
             for i in range(len(inventory.cohort_left))
