@@ -393,7 +393,8 @@ def wait_out_known_block(
     weather_free = drawdown.base.closures.free_from(now)
     suspension_free = drawdown.office.suspensions.free_from(now)
     free = max(weather_free, suspension_free)
-    if free <= planned:
+    if free <= planned + _EPSILON:
+        # (A block ending a rounding error after the landing would loop on zero waits.)
         return False
     cause = Cause.SUSPENSION if suspension_free >= weather_free else Cause.WEATHER
     wait = free - c17.leg - now
