@@ -71,7 +71,7 @@ def everything_at(index: int, hours: float, **counters: float) -> ReplicationRes
         people=[(hours, 10)],
         cargo=[(hours, 1000.0)],
         sensitive_hours=hours,
-        **counters,
+        **counters,  # type: ignore[arg-type]  # counters only: no keyword of result() is passed
     )
 
 

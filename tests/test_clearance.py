@@ -9,6 +9,7 @@ from typing import Any
 from sim.actors.clearance import RESUBMIT_HOURS, ClearanceOffice
 from sim.clock import Blocked, Clock
 from sim.randomness import Streams
+from sim.scenario.compiled import compile_clearance
 from sim.scenario.contract import Clearance
 
 START = dt.datetime(2024, 6, 3, 6, 0)  # Monday 06:00: midnight is 18 h in
@@ -17,7 +18,9 @@ HORIZON_HOURS = 30 * 24.0
 
 def office(tails: int = 2, **fields: Any) -> ClearanceOffice:
     clearance = Clearance.model_validate({"opens": "2024-06-05T00:00", **fields})
-    return ClearanceOffice(clearance, Clock(START), HORIZON_HOURS, Streams(1, 0), tails)
+    return ClearanceOffice(
+        compile_clearance(clearance), Clock(START), HORIZON_HOURS, Streams(1, 0), tails
+    )
 
 
 def test_no_clearance_section_means_approval_at_once() -> None:

@@ -15,7 +15,7 @@ from sim.cli.options import check_output_path
 from sim.outputs import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
-VERBS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+VERBS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[arg-type]
 OUTPUT_OPTIONS = ("output", "json", "csv", "plots")
 
 

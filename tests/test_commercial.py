@@ -8,6 +8,7 @@ from typing import Any
 from sim.actors.commercial import Departure, airline_timetable
 from sim.clock import Blocked, Clock
 from sim.randomness import Streams
+from sim.scenario.compiled import compile_service
 from sim.scenario.contract import CommercialService
 
 CLOCK = Clock(dt.datetime(2024, 6, 3, 0, 0))  # Monday 00:00
@@ -24,7 +25,13 @@ def timetable(
     services: list[CommercialService], closures: Blocked | None = None
 ) -> list[Departure]:
     return list(
-        airline_timetable(services, CLOCK, HORIZON_HOURS, closures or Blocked(), Streams(1, 0))
+        airline_timetable(
+            [compile_service(s) for s in services],
+            CLOCK,
+            HORIZON_HOURS,
+            closures or Blocked(),
+            Streams(1, 0),
+        )
     )
 
 

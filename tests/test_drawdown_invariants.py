@@ -44,7 +44,9 @@ from sim.replication.world import (
     NO_SEATS,
     NOT_READY,
 )
+from sim.scenario.compiled import compile_clearance, compile_scenario, compile_weather
 from sim.scenario.contract import Scenario
+from sim.scenario.laws import law_of
 
 REASONS = {NO_AIRCRAFT, NO_CLEARANCE, NO_LANDING_SLOT, NOT_READY, NO_SEATS, HORIZON}
 
@@ -281,7 +283,9 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
     streams = Streams(seed, result.index)
     packing = sc.base.packing_positions_per_day
     inventory = Inventory(
-        sc, clock, None if packing is None else streams.draws(packing, Source.PACKING)
+        compile_scenario(sc),
+        clock,
+        None if packing is None else streams.draws(law_of(packing), Source.PACKING),
     )
     people, cargo = result.personnel, result.cargo
 
@@ -373,11 +377,13 @@ def check_invariants(sc: Scenario, result: ReplicationResult, seed: int) -> None
         assert max(per_day.values(), default=0) <= clearance.daily_landings
 
     # Weather and suspensions, re-derived from their own streams.
-    closures = draw_closures(sc.weather, clock, horizon_hours, Streams(seed, result.index))
+    closures = draw_closures(
+        compile_weather(sc.weather), clock, horizon_hours, Streams(seed, result.index)
+    )
     tails = sc.airlift.tails if sc.airlift is not None else 0
     suspensions = (
         ClearanceOffice(
-            clearance, clock, horizon_hours, Streams(seed, result.index), tails
+            compile_clearance(clearance), clock, horizon_hours, Streams(seed, result.index), tails
         ).suspensions
         if clearance is not None
         else Blocked()
@@ -442,7 +448,7 @@ def test_a_stormy_june_closes_the_runway_but_never_to_traffic(replication: int) 
     result = simulate(sc, replication, trace=True)
     check_invariants(sc, result, sc.simulation.seed)
     clock = Clock(sc.start)
-    closures = draw_closures(sc.weather, clock, 24.0 * 12, Streams(7, replication))
+    closures = draw_closures(compile_weather(sc.weather), clock, 24.0 * 12, Streams(7, replication))
     june_1 = clock.hours(sc.start.replace(month=6, day=1, hour=0))
     assert closures.starts
     assert min(closures.starts) >= june_1  # the rate is June's only
@@ -586,8 +592,9 @@ def test_changing_the_weather_does_not_change_clearance_lead_times() -> None:
     offices = []
     for sc in (dry, wet):
         streams = Streams(20240519, 0)
-        draw_closures(sc.weather, clock, 4800.0, streams)  # weather drawn first, or not at all
-        offices.append(ClearanceOffice(sc.clearance, clock, 4800.0, streams, tails=3))
+        plain = compile_scenario(sc)
+        draw_closures(plain.weather, clock, 4800.0, streams)  # weather drawn first, or not at all
+        offices.append(ClearanceOffice(plain.clearance, clock, 4800.0, streams, tails=3))
     assert offices[0].opens_hours == offices[1].opens_hours
     assert offices[0].suspensions.periods() == offices[1].suspensions.periods()
     for tail in range(3):

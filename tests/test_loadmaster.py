@@ -7,18 +7,22 @@ from model_helpers import scenario
 
 from sim.actors.loadmaster import Inventory
 from sim.clock import Clock
-from sim.scenario.contract import Airlift, Scenario
+from sim.scenario import compiled
+from sim.scenario.compiled import compile_airlift, compile_scenario
+from sim.scenario.contract import Scenario
 from sim.scenario.laws import Draws
 
 
 def inventory_of(sc: Scenario) -> Inventory:
     packing = sc.base.packing_positions_per_day
-    return Inventory(sc, Clock(sc.start), None if packing is None else Draws(packing, None))
+    return Inventory(
+        compile_scenario(sc), Clock(sc.start), None if packing is None else Draws(packing, None)
+    )
 
 
-def airlift_of(sc: Scenario) -> Airlift:
+def airlift_of(sc: Scenario) -> compiled.Airlift:
     assert sc.airlift is not None
-    return sc.airlift
+    return compile_airlift(sc.airlift)
 
 
 def test_loading_order_is_sensitive_then_priority_then_file_order() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
@@ -55,7 +56,7 @@ def _deadline_lines(ax: Axes, deadline_end: dt.datetime) -> list[object]:
     return [
         line
         for line in ax.get_lines()
-        if line.get_linestyle() == "--" and list(line.get_xdata()) == [x, x]
+        if line.get_linestyle() == "--" and np.asarray(line.get_xdata()).tolist() == [x, x]
     ]
 
 
@@ -74,10 +75,10 @@ def test_burndown_has_median_band_deadline_milestones_and_observed_points(
     assert any(label.startswith("milestone") for label in labels)
     assert _deadline_lines(ax, result.scenario.deadline_end)
     assert ("tonnes" if measure == "cargo" else "people") in ax.get_ylabel()
-    observed = [line for line in ax.get_lines() if line.get_label().startswith("observed")]
+    observed = [line for line in ax.get_lines() if str(line.get_label()).startswith("observed")]
     remaining = observed[0].get_ydata()
     if measure == "personnel":  # 600 people in full.yaml; 200 and 600 out
-        assert list(remaining) == [400.0, 0.0]
+        assert np.asarray(remaining).tolist() == [400.0, 0.0]
 
 
 def test_burndown_draws_on_the_axes_it_is_given(result: RunResult) -> None:

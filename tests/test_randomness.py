@@ -51,9 +51,9 @@ def test_fixed_values_consume_no_random_numbers() -> None:
 
 def test_draws_are_clipped_to_the_field_domain() -> None:
     """A normal(1, 5) duration never comes out negative."""
-    from sim.scenario.distributions import Normal
+    from sim.scenario.laws import NormalLaw
 
-    draws = Streams(1, 0).draws(Normal(dist="normal", mean=1, sd=5), Source.REPAIR)
+    draws = Streams(1, 0).draws(NormalLaw(mean_=1, sd=5), Source.REPAIR)
     assert min(draws.next() for _ in range(1000)) >= 0.0
 
 

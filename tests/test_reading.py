@@ -203,7 +203,9 @@ def test_overrides_apply_after_extends() -> None:
     assert scenario.airlift.tails == 4
     assert scenario.personnel[0].count == 10
     assert scenario.clearance is not None
-    assert scenario.clearance.lead_days.model_dump() == {"dist": "uniform", "low": 1, "high": 3}
+    lead_days = scenario.clearance.lead_days
+    assert isinstance(lead_days, Uniform)
+    assert lead_days.model_dump() == {"dist": "uniform", "low": 1, "high": 3}
 
 
 def test_override_creates_missing_mappings() -> None:

@@ -58,7 +58,7 @@ def test_result_is_immutable(result: sim.RunResult) -> None:
     assert result.to_dict()["p_on_time"] != -1
     assert result.provenance.seed == 3
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.scenario = None  # type: ignore[misc]
+        result.scenario = None  # type: ignore[misc, assignment]
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.score.p_on_time = 0.0  # type: ignore[misc]
     with pytest.raises(ValueError, match="read-only"):

@@ -202,7 +202,7 @@ def test_sweep_runs_the_full_factorial(random_yaml: Path) -> None:
         ("1", "1"), ("1", "{dist: uniform, low: 1, high: 2}"),
         ("2", "1"), ("2", "{dist: uniform, low: 1, high: 2}"),
     ]  # fmt: skip
-    assert [r.scenario.airlift.tails for r in result.results] == [1, 1, 2, 2]  # type: ignore[union-attr]
+    assert [r.scenario.airlift.tails for r in result.results] == [1, 1, 2, 2]
 
 
 def test_split_values_keeps_braces_brackets_and_quotes_whole() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -295,7 +296,7 @@ def _at(scenario: Scenario, item: UncertainInput, value: Any) -> Scenario:
 
 
 def sensitivity(
-    scenario_or_path: Scenario | str,
+    scenario_or_path: Scenario | str | os.PathLike[str],
     *,
     also: Sequence[str] = (),
     replications: int | None = None,

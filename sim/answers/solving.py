@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -541,7 +542,7 @@ def answer_lines(result: SolveResult) -> list[str]:
 
 
 def solve(
-    scenario_or_path: Scenario | str,
+    scenario_or_path: Scenario | str | os.PathLike[str],
     vary: str | Sequence[str],
     *,
     target: float = DEFAULT_TARGET,

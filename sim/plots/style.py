@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.answers.results import RunResult
+    from sim.plots.display import ShownFigure
 
 DEADLINE_COLOUR = VERMILLION
 
@@ -90,7 +91,7 @@ def plain_text(function: _F) -> _F:
     return cast(_F, plain)
 
 
-def new_figure(width: float = 9.0, height: float = 4.5) -> Figure:
+def new_figure(width: float = 9.0, height: float = 4.5) -> ShownFigure:
     """A figure outside pyplot (no global state; garbage-collected like any object).
 
     It shows itself in Jupyter, and so do its Axes (:mod:`sim.plots.display`):

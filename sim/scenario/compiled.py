@@ -208,7 +208,6 @@ def compile_scenario(scenario: contract.Scenario, status: Status | None = None) 
     ``status``: where a forecast starts (checked against ``scenario`` already).
     """
     base, airlift, clearance = scenario.base, scenario.airlift, scenario.clearance
-    suspensions = None if clearance is None else clearance.suspensions
     return CompiledScenario(
         name=scenario.name,
         start=scenario.start,
@@ -233,62 +232,10 @@ def compile_scenario(scenario: contract.Scenario, status: Status | None = None) 
             )
             for line in scenario.cargo
         ),
-        airlift=None
-        if airlift is None
-        else Airlift(
-            aircraft=airlift.aircraft,
-            tails=airlift.tails,
-            available_from=airlift.available_from,
-            positions=airlift.positions,
-            payload_kg=airlift.payload_kg,
-            passenger_kg=airlift.passenger_kg,
-            seats=airlift.seats,
-            seats_with_cargo=airlift.seats_with_cargo,
-            leg_hours=law_of(airlift.leg_hours),
-            load_hours=law_of(airlift.load_hours),
-            service_hours=law_of(airlift.service_hours),
-            turnaround_hours=law_of(airlift.turnaround_hours),
-            crew_duty_hours=airlift.crew_duty_hours,
-            crew_rest_hours=airlift.crew_rest_hours,
-            breakdown_probability=law_of(airlift.breakdown_probability),
-            repair_hours=law_of(airlift.repair_hours),
-            max_airborne_hold_hours=airlift.max_airborne_hold_hours,
-        ),
-        clearance=None
-        if clearance is None
-        else Clearance(
-            opens=clearance.opens,
-            opens_delay_days=_optional(clearance.opens_delay_days),
-            lead_days=law_of(clearance.lead_days),
-            denial_probability=law_of(clearance.denial_probability),
-            daily_landings=clearance.daily_landings,
-            validity_hours=clearance.validity_hours,
-            suspensions=None
-            if suspensions is None
-            else Suspensions(
-                per_30_days=law_of(suspensions.per_30_days),
-                duration_days=law_of(suspensions.duration_days),
-            ),
-            requests_ahead=clearance.requests_ahead,
-        ),
-        commercial=tuple(
-            CommercialService(
-                name=service.name,
-                weekdays=service.weekdays,
-                departs_minutes=service.departs_minutes,
-                seats=law_of(service.seats),
-                cancel_probability=law_of(service.cancel_probability),
-                from_=service.from_,
-                until=service.until,
-            )
-            for service in scenario.commercial
-        ),
-        weather=Weather(
-            closures_per_30_days={
-                month: law_of(rate) for month, rate in scenario.weather.closures_per_30_days.items()
-            },
-            closure_hours=law_of(scenario.weather.closure_hours),
-        ),
+        airlift=None if airlift is None else compile_airlift(airlift),
+        clearance=None if clearance is None else compile_clearance(clearance),
+        commercial=tuple(compile_service(service) for service in scenario.commercial),
+        weather=compile_weather(scenario.weather),
         policy=Policy(
             sensitive_first=scenario.policy.sensitive_first,
             military_seats=scenario.policy.military_seats,
@@ -300,4 +247,70 @@ def compile_scenario(scenario: contract.Scenario, status: Status | None = None) 
             horizon_days=scenario.simulation.horizon_days,
         ),
         status=None if status is None else compile_status(status, scenario),
+    )
+
+
+def compile_airlift(airlift: contract.Airlift) -> Airlift:
+    """The validated ``airlift`` section as plain data, every dist field as its law."""
+    return Airlift(
+        aircraft=airlift.aircraft,
+        tails=airlift.tails,
+        available_from=airlift.available_from,
+        positions=airlift.positions,
+        payload_kg=airlift.payload_kg,
+        passenger_kg=airlift.passenger_kg,
+        seats=airlift.seats,
+        seats_with_cargo=airlift.seats_with_cargo,
+        leg_hours=law_of(airlift.leg_hours),
+        load_hours=law_of(airlift.load_hours),
+        service_hours=law_of(airlift.service_hours),
+        turnaround_hours=law_of(airlift.turnaround_hours),
+        crew_duty_hours=airlift.crew_duty_hours,
+        crew_rest_hours=airlift.crew_rest_hours,
+        breakdown_probability=law_of(airlift.breakdown_probability),
+        repair_hours=law_of(airlift.repair_hours),
+        max_airborne_hold_hours=airlift.max_airborne_hold_hours,
+    )
+
+
+def compile_clearance(clearance: contract.Clearance) -> Clearance:
+    """The validated ``clearance`` section as plain data, every dist field as its law."""
+    suspensions = clearance.suspensions
+    return Clearance(
+        opens=clearance.opens,
+        opens_delay_days=_optional(clearance.opens_delay_days),
+        lead_days=law_of(clearance.lead_days),
+        denial_probability=law_of(clearance.denial_probability),
+        daily_landings=clearance.daily_landings,
+        validity_hours=clearance.validity_hours,
+        suspensions=None
+        if suspensions is None
+        else Suspensions(
+            per_30_days=law_of(suspensions.per_30_days),
+            duration_days=law_of(suspensions.duration_days),
+        ),
+        requests_ahead=clearance.requests_ahead,
+    )
+
+
+def compile_service(service: contract.CommercialService) -> CommercialService:
+    """The validated ``service`` section as plain data, every dist field as its law."""
+    return CommercialService(
+        name=service.name,
+        weekdays=service.weekdays,
+        departs_minutes=service.departs_minutes,
+        seats=law_of(service.seats),
+        cancel_probability=law_of(service.cancel_probability),
+        from_=service.from_,
+        until=service.until,
+    )
+
+
+def compile_weather(weather: contract.Weather) -> Weather:
+    """The validated ``weather`` section as plain data, every dist field as its law."""
+    return Weather(
+        closures_per_30_days={
+            month: law_of(rate) for month, rate in weather.closures_per_30_days.items()
+        },
+        closure_hours=law_of(weather.closure_hours),
     )
