@@ -9,7 +9,7 @@ clock zero) instead of drawn, so each time below is exact.
 from __future__ import annotations
 
 import pytest
-from model_helpers import run_with_blocks, scenario
+from model_helpers import cargo_rows, personnel_rows, run, run_with_blocks, scenario
 
 from sim.replication.outcome import ReplicationResult
 from sim.replication.trace import Cause, Event, Kind
@@ -18,6 +18,10 @@ from sim.replication.world import NO_LANDING_SLOT
 ONE_LOAD = {"name": "pallets", "count": 18, "positions": 1, "weight_kg": 1000}
 TWO_LOADS = {"name": "pallets", "count": 36, "positions": 1, "weight_kg": 1000}
 OPEN_AT_ZERO = {"opens": "2024-06-03T00:00"}
+# Heavy pallets: a full load of 18 weighs 18 × 2,278 = 41,004 kg, which leaves
+# 45,000 − 41,004 = 3,996 kg of payload: 3,996 // 136 = 29 of the 54 sidewall seats.
+HEAVY_TWO_LOADS = {"name": "pallets", "count": 36, "positions": 1, "weight_kg": 2278}
+ELEMENT = {"name": "security", "count": 100, "commercial": False, "last_out": True}
 
 
 def events(result: ReplicationResult, kind: Kind) -> list[Event]:
@@ -244,3 +248,63 @@ def test_a_short_wait_for_the_runway_within_the_duty_day_needs_no_rest() -> None
     result = run_with_blocks(sc, closures=[(9.0, 10.0)])
     assert result.completion_hours == 10.0
     assert result.counters.crew_rests == 0
+
+
+# --- the final lift: the last-out element leaves together ------------------------
+
+
+def test_the_launch_with_the_last_cargo_takes_the_tails_the_element_needs() -> None:
+    """Three tails, two heavy loads and a last-out element of 100.
+
+    #1 launches at 0 for the first load. #2 launches at 0 for the second: it will carry
+    the last cargo, so the loadmaster counts: the two cargo sorties seat 29 each
+    (payload), 100 − 2 × 29 = 42 are left, one passenger load (102 seats): one more
+    tail. #3 launches with them at 0, although counting each tail as one full load
+    (2 cargo loads; 100 ≤ 2 × 54 sidewall seats) there would be no work for it.
+    All land at 5 (3 spots, 3 teams). #1 takes 18 pallets (18 still unloaded: no
+    last-out boards), #2 the last 18 and 29 of the element, #3 the other 71.
+    Loads 5–8, service 8–9. #1 carries no last-out people: off at 9. #2 and #3 hold
+    for each other and leave together at 9. (Without the call #3 would launch only
+    when the loads at 5 showed 71 left: land 10, off 14.)
+    """
+    sc = scenario(
+        cargo=[HEAVY_TWO_LOADS],
+        personnel=[ELEMENT],
+        airlift={"tails": 3},
+        base={"parking": 3, "loading_teams": 3},
+    )
+    result = run(sc, trace=True)
+    assert sorted(cargo_rows(result)) == [(9.0, 0, 18), (9.0, 0, 18)]
+    assert sorted(personnel_rows(result)) == [(9.0, 0, 29, True), (9.0, 0, 71, True)]
+    assert result.completion_hours == 9.0
+    assert result.counters.sorties == 3
+    assert result.counters.empty_sorties == 0
+    assert [e.hours for e in events(result, Kind.LAUNCHES)] == [0.0, 0.0, 0.0]
+
+
+def test_last_out_people_board_any_tail_on_the_ground_and_leave_together() -> None:
+    """Two tails, two heavy loads and a last-out element of 100 (2 spots, 2 teams).
+
+    Both launch at 0 (two full cargo loads) and land at 5. #1 takes 18 pallets (18 still
+    unloaded: no last-out boards), #2 the last 18 and 29 of the element (payload).
+    Loads 5–8, service 8–9. At 9 no cargo is left unloaded: 29 more board #1 (its
+    3,996 kg spare). 100 − 58 = 42 are still on the base, but both tails hold for the
+    element and no other tail could come: the lift leaves together at 9 with 58.
+    Back at 14, turnaround 10: ready 24; one tail launches for the 42 (a load that will
+    not grow), lands 29, loads 29–32, services to 33: off at 33.
+    """
+    sc = scenario(
+        cargo=[HEAVY_TWO_LOADS],
+        personnel=[ELEMENT],
+        airlift={"tails": 2},
+        base={"parking": 2, "loading_teams": 2},
+    )
+    result = run(sc, trace=True)
+    assert sorted(cargo_rows(result)) == [(9.0, 0, 18), (9.0, 0, 18)]
+    assert sorted(personnel_rows(result)) == [
+        (9.0, 0, 29, True),
+        (9.0, 0, 29, True),
+        (33.0, 0, 42, True),
+    ]
+    assert result.completion_hours == 33.0
+    assert result.counters.sorties == 3

@@ -44,10 +44,13 @@ FIRST_C17 = dt.datetime(2024, 6, 7, 0, 0)
 AB101_CLOSED = dt.datetime(2024, 7, 8, 0, 5)
 
 LAST_OUT_SPLIT = (
-    "model: the last-out element (100) boards after the last cargo, within the payload that "
-    "cargo leaves (about 29 seats), and the other ~71 wait for the next tail, which in most "
-    "replications lands after 00:05 on 8 Jul; in the record two C-17s left together then. "
-    "Median 695 out (P10–P90 666–766) at 1,000 replications."
+    "model: the final lift (the last-out element leaving together on the tails it needs) "
+    "happens only when another tail is approved and coming when the last cargo launches; "
+    "in about two thirds of replications the other tails are waiting for their clearances, "
+    "so the element boards within the payload the last cargo leaves (about 29 seats) and "
+    "the other ~71 wait for the next tail, which in most replications lands after 00:05 on "
+    "8 Jul; in the record two C-17s left together then. Median 695 out (P10–P90 666–766) "
+    "at 1,000 replications, as before the final lift was modelled."
 )
 
 

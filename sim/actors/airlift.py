@@ -27,9 +27,19 @@ the ramp for cargo that is still being packed. A tail stops cycling when
 nothing is left that military aircraft may carry.
 
 **When a tail lands and nothing it may carry is ready** (another tail took it),
-it services and leaves empty; this is counted as an empty sortie. A tail that
-carries last-out people holds its take-off until every other aircraft with
-cargo aboard has left, so the last-out element is always on the last sortie.
+it services and leaves empty; this is counted as an empty sortie.
+
+**The final lift** (the last-out element leaves together, on as many tails as it
+needs: domain facts, 8 July 2024). When a launch will carry the last cargo, the
+loadmaster counts the tails the rest of the last-out element needs beyond those
+already sent (seats and payload); as many other tails launch with it as soon as
+they are ready and approved, whatever the load they would find. Once no cargo is
+left unloaded, last-out people board any tail on the ground with seats and payload
+to spare. A tail carrying last-out people holds its take-off until the whole
+element is aboard and every aircraft with cargo and no last-out people has left,
+then the final lift leaves together. It holds for the rest of the element only
+while a tail is coming to carry it: one on its way (launched), or another on the
+ground that may still board it, and a parking spot not held by the lift.
 
 **No long airborne holds** (version 1.1, ruling 2). A tail launches only when, as
 far as is known at launch, it can land on arrival: a weather closure or a
@@ -110,6 +120,12 @@ class Tail:
     """The landing time its day's slot is booked for (None: no slot booked)."""
     inbound: float = 0.0
     """The leg it flew to Base 101 on this sortie."""
+    outbound: float = 0.0
+    """The leg it will fly back from Base 101 on this sortie, once drawn."""
+    duty_began: float = 0.0
+    """When its crew's duty day began (its launch, or the end of its last rest)."""
+    departs: float | None = None
+    """When the final lift it holds for takes off, once decided."""
 
     @classmethod
     def assigned(cls, number: int, drawdown: Drawdown) -> Tail:
@@ -272,6 +288,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     # Ruling 4: the load is assigned now, to the tail that can fly it.
     c17.committed = True
     drawdown.committed_tails += 1
+    call_the_final_lift(drawdown, planned)
     drawdown.office.book_landing(planned)
     c17.landing = planned
     leg = c17.inbound = c17.leg
@@ -284,6 +301,24 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     yield env.timeout(leg)
     c17.leg = None
     return True
+
+
+def call_the_final_lift(drawdown: Drawdown, landing: float) -> None:
+    """A launch answers a call for the final lift; one carrying the last cargo makes it.
+
+    The call is for the tails the rest of the last-out element needs beyond all
+    those already sent (so a later launch, sent or not for it, updates it).
+    """
+    airlift = drawdown.airlift
+    assert airlift is not None
+    inventory = drawdown.inventory
+    if drawdown.final_lift_calls:
+        drawdown.final_lift_calls -= 1
+    extra = inventory.extra_tails_for_the_last_out(landing, airlift, drawdown.committed_tails)
+    if extra or inventory.cargo_units_unloaded:
+        drawdown.final_lift_calls = extra
+        if extra:
+            drawdown.signal_changed()
 
 
 def wait_for_work(
@@ -308,7 +343,7 @@ def wait_for_work(
         go = full_soon < 1 - _EPSILON
     else:
         go = spare >= 1 - _EPSILON
-    if go:
+    if go or (drawdown.final_lift_calls and inventory.last_out_left):
         return True
     wake = inventory.next_ready_after(env.now + leg) - leg
     waits: list[simpy.Event] = [drawdown.changed]
@@ -559,21 +594,28 @@ def service(
         yield env.timeout(ground_hours)
     if rested:
         duty_began = env.now  # the rest ends the stretch on the ground: a fresh duty day
+    c17.outbound, c17.duty_began = outbound, duty_began
     while True:
-        yield from hold_for_the_last_sortie(c17, drawdown, load)
+        if (yield from hold_for_the_final_lift(env, c17, drawdown, load)):
+            break  # the final lift leaves now: runway and crews checked for all its tails
         yield from wait_for_the_runway(env, c17, drawdown)
-        # Ruling 6: the duty day is checked again after these waits (a rested crew
-        # is not rested twice in a row: its day has just begun).
-        if duty is None or env.now == duty_began:
-            break
-        if (env.now - duty_began) + outbound <= duty + _EPSILON:
+        # Ruling 6: the duty day is checked again after the wait for the runway (a
+        # rested crew is not rested twice in a row: its day has just begun).
+        if not tired(c17, env.now, duty):
             break
         yield env.timeout(rest_crew(c17, drawdown))
-        duty_began = env.now
+        c17.duty_began = env.now
     return outbound
 
 
-def rest_crew(c17: Tail, drawdown: Drawdown) -> float:
+def tired(c17: Tail, hours: float, duty: float | None) -> bool:
+    """Would the crew pass its duty limit by taking off at ``hours``?"""
+    if duty is None or hours == c17.duty_began:
+        return False
+    return (hours - c17.duty_began) + c17.outbound > duty + _EPSILON
+
+
+def rest_crew(c17: Tail, drawdown: Drawdown, at: float | None = None) -> float:
     """The crew would pass its duty limit: it rests on the ground (the spot held)."""
     airlift = drawdown.airlift
     assert airlift is not None
@@ -585,17 +627,110 @@ def rest_crew(c17: Tail, drawdown: Drawdown) -> float:
         tail=c17.number,
         cause=Cause.CREW_DUTY,
         duration_hours=airlift.crew_rest_hours,
+        at=at,
     )
     return airlift.crew_rest_hours
 
 
-def hold_for_the_last_sortie(c17: Tail, drawdown: Drawdown, load: Load) -> Steps:
-    """The last-out element leaves on the last sortie: wait for every other loaded aircraft."""
+def hold_for_the_final_lift(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, load: Load
+) -> Generator[Any, Any, bool]:
+    """Last-out people board if any are waiting; a tail carrying them holds for the final lift.
+
+    Returns False for a tail without last-out people aboard (it leaves on its own).
+    A tail with them holds until the whole element is aboard, every aircraft on the
+    ground with last-out people aboard holds too and no aircraft with cargo and no
+    last-out people is on the ground; then they take off together (True).
+    """
+    airlift = drawdown.airlift
+    assert airlift is not None
     inventory = drawdown.inventory
-    if load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
-        drawdown.record(c17.actor, Kind.WAITS_FOR_LAST_SORTIE, tail=c17.number)
-    while load.last_out_aboard and inventory.cargo_units_aboard > load.cargo_units:
-        yield drawdown.changed
+    inventory.board_last_out(load, env.now, airlift)
+    if not load.last_out_aboard:
+        return False
+    lift = drawdown.final_lift
+    lift.append(c17)
+    recorded = False
+    while c17.departs is None:
+        if final_lift_complete(drawdown):
+            decide_the_departure(env, drawdown)
+            break
+        if not recorded:
+            recorded = True
+            drawdown.record(c17.actor, Kind.WAITS_FOR_LAST_SORTIE, tail=c17.number)
+        waits: list[simpy.Event] = [drawdown.changed]
+        ready = inventory.next_ready_after(env.now)
+        if inventory.last_out_left and ready < math.inf:
+            waits.append(env.timeout(ready - env.now))
+        yield env.any_of(waits)
+        if c17.departs is None:
+            inventory.board_last_out(load, env.now, airlift)  # ready since, or seats freed
+    departs, c17.departs = c17.departs, None
+    assert departs is not None
+    if departs > env.now:
+        yield env.timeout(departs - env.now)
+    return True
+
+
+def final_lift_complete(drawdown: Drawdown) -> bool:
+    """Every aircraft with last-out people aboard holds, no other one with cargo is on the
+    ground, and the whole element is aboard, or no tail is coming to carry the rest (none
+    on its way, none on the ground outside the lift, or every parking spot held by it)."""
+    inventory = drawdown.inventory
+    lift = drawdown.final_lift
+    if len(lift) < inventory.final_lift_aircraft:
+        return False
+    if inventory.cargo_units_aboard > inventory.final_lift_cargo_aboard:
+        return False
+    if not inventory.last_out_left:
+        return True
+    parking = drawdown.base.parking
+    if len(lift) >= parking.capacity:
+        return True  # every spot holds for the element: no tail could land to carry the rest
+    # Hold for the rest while a tail is on its way, or another one on the ground may board it.
+    return not drawdown.committed_tails and parking.count <= len(lift)
+
+
+def decide_the_departure(env: simpy.Environment, drawdown: Drawdown) -> None:
+    """The final lift takes off once the runway is open and every crew within its duty day.
+
+    A crew that would pass its limit rests; the others wait for it, and those whose
+    day the wait would push past the limit rest alongside (so the lift still leaves
+    together). Wakes the other tails of the lift with the decision.
+    """
+    airlift = drawdown.airlift
+    assert airlift is not None
+    duty = airlift.crew_duty_hours
+    lift = list(drawdown.final_lift)
+    drawdown.final_lift.clear()
+    counters = drawdown.counters
+    closures = drawdown.base.closures
+    hours = env.now
+    while True:
+        opens = closures.free_from(hours)
+        if opens > hours:
+            for c17 in lift:
+                counters.weather_wait_hours += opens - hours
+                drawdown.record(
+                    c17.actor,
+                    Kind.WAITS_FOR_RUNWAY,
+                    tail=c17.number,
+                    cause=Cause.WEATHER,
+                    duration_hours=opens - hours,
+                    at=hours,
+                )
+            hours = opens
+        if not any(tired(c17, hours, duty) for c17 in lift):
+            break
+        rested = hours + airlift.crew_rest_hours
+        for c17 in lift:
+            if tired(c17, hours, duty) or tired(c17, rested, duty):
+                rest_crew(c17, drawdown, at=hours)
+                c17.duty_began = rested
+        hours = rested
+    for c17 in lift:
+        c17.departs = hours
+    drawdown.signal_changed()
 
 
 def wait_for_the_runway(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:

@@ -16,7 +16,9 @@ remaining pallet positions and payload (a unit that does not fit waits and the
 loadmaster tries the next ones); then people in the order last-out cohorts
 (only once no cargo is left unloaded on the base), non-commercial cohorts,
 commercial cohorts (when ``policy.military_seats``), within the seats
-(``seats_with_cargo`` when any cargo is aboard) and the payload left.
+(``seats_with_cargo`` when any cargo is aboard) and the payload left. Once no
+cargo is left unloaded, last-out people also board aircraft already loaded and
+still on the ground, within their spare seats and payload (the final lift).
 
 **An airliner** takes ready people of commercial, not last-out cohorts, in file
 order, up to its bookable seats.
@@ -24,6 +26,7 @@ order, up to its bookable seats.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from bisect import bisect_right
@@ -149,6 +152,16 @@ class Inventory:
         self.cohort_airline = plan.cohort_airline
         self.airline_left = sum(self.cohort_left[i] for i in plan.airline_order)
         self.people_aboard = 0
+        self.last_out_left = sum(
+            count
+            for count, last in zip(self.cohort_left, self.cohort_last_out, strict=True)
+            if last
+        )
+        """Last-out people not yet aboard an aircraft."""
+        self.final_lift_cargo_aboard = 0
+        """Cargo units aboard aircraft on the ground that carry last-out people."""
+        self.final_lift_aircraft = 0
+        """Aircraft on the ground that carry last-out people."""
         # military_loads(inf, airlift) and what it was computed for (see there).
         self._loads_left_key: tuple[Airlift, int, int] | None = None
         self._loads_left = 0.0
@@ -166,6 +179,8 @@ class Inventory:
         for cohort, people in enumerate(personnel_out):
             self.cohort_left[cohort] -= people
             self.people_left -= people
+            if self.cohort_last_out[cohort]:
+                self.last_out_left -= people
             if self.cohort_airline[cohort]:
                 self.airline_left -= people
 
@@ -283,22 +298,92 @@ class Inventory:
                 continue
             if self.cohort_last_out[i] and self.cargo_units_unloaded:
                 continue
-            count = min(seats, self.cohort_left[i])
-            load.people.append((i, count))
-            load.passengers += count
-            load.last_out_aboard = load.last_out_aboard or self.cohort_last_out[i]
-            self.cohort_left[i] -= count
-            self.people_left -= count
-            if self.cohort_airline[i]:
-                self.airline_left -= count
-            seats -= count
-        self.people_aboard += load.passengers
+            seats -= self._board(load, i, min(seats, self.cohort_left[i]))
         return load
+
+    def _board(self, load: Load, cohort: int, count: int) -> int:
+        """``count`` people of ``cohort`` board the aircraft carrying ``load``."""
+        load.people.append((cohort, count))
+        load.passengers += count
+        self.cohort_left[cohort] -= count
+        self.people_left -= count
+        self.people_aboard += count
+        if self.cohort_airline[cohort]:
+            self.airline_left -= count
+        if self.cohort_last_out[cohort]:
+            self.last_out_left -= count
+            if not load.last_out_aboard:
+                load.last_out_aboard = True
+                self.final_lift_aircraft += 1
+                self.final_lift_cargo_aboard += load.cargo_units
+        return count
+
+    def board_last_out(self, load: Load, hours: float, airlift: Airlift) -> None:
+        """Last-out people ready by ``hours`` board an aircraft still on the ground.
+
+        Once no cargo is left unloaded on the base, the last-out element boards any
+        aircraft on the ground with seats and payload to spare, not only the next one
+        to be loaded (the final lift).
+        """
+        if not self.last_out_left or self.cargo_units_unloaded:
+            return
+        seats = (airlift.seats_with_cargo if load.cargo else airlift.seats) - load.passengers
+        free_kg = (
+            airlift.payload_kg
+            + _KG_TOLERANCE
+            - load.cargo_kg
+            - load.passengers * airlift.passenger_kg
+        )
+        seats = min(seats, int(free_kg // airlift.passenger_kg))
+        for i in self.military_order:
+            if seats <= 0:
+                break
+            if not self.cohort_last_out[i]:
+                break  # last-out cohorts come first in boarding order
+            if not self.cohort_left[i] or self.cohort_ready[i] > hours:
+                continue
+            seats -= self._board(load, i, min(seats, self.cohort_left[i]))
+
+    def extra_tails_for_the_last_out(self, hours: float, airlift: Airlift, committed: int) -> int:
+        """How many more tails the rest of the last-out element needs, if the last cargo
+        goes on the ``committed`` aircraft already sent (this one included); else 0.
+
+        The loadmaster plans on a copy: the committed aircraft take their loads in
+        turn when they land (at ``hours`` at the latest); if the last cargo is among
+        them, the last-out people ready by then board them where seats and payload
+        allow, and the rest fill further full passenger loads, each one more tail.
+        """
+        if not self.cargo_units_unloaded or not self.last_out_left:
+            return 0
+        plan = self._copy()
+        loads = [plan.load_military(hours, airlift) for _ in range(committed)]
+        if plan.cargo_units_unloaded:
+            return 0  # cargo remains for later sorties: this is not the final lift
+        for load in loads:
+            plan.board_last_out(load, hours, airlift)
+        extra = 0
+        while plan.last_out_left:
+            load = Load([], [])
+            plan.board_last_out(load, hours, airlift)
+            if load.empty:
+                break  # the rest is not ready by then
+            extra += 1
+        return extra
+
+    def _copy(self) -> Inventory:
+        """A scratch inventory for planning: the lists a load changes are copied."""
+        plan = copy.copy(self)
+        plan.line_loaded = list(self.line_loaded)
+        plan.cohort_left = list(self.cohort_left)
+        return plan
 
     def took_off(self, load: Load) -> None:
         """The aircraft carrying ``load`` took off: all of it is out."""
         self.cargo_units_aboard -= load.cargo_units
         self.people_aboard -= load.passengers
+        if load.last_out_aboard:
+            self.final_lift_aircraft -= 1
+            self.final_lift_cargo_aboard -= load.cargo_units
         self.sensitive_units_left -= load.sensitive_units
 
     def board_airliner(self, hours: float, seats: int) -> list[tuple[int, int]]:

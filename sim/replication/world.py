@@ -10,6 +10,7 @@ the airliners) are started by :func:`sim.replication.drawdown.simulate`.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import simpy
 
@@ -70,6 +71,10 @@ class Drawdown:
         self.personnel_rows: list[tuple[float, int, int, bool]] = []
         self.cargo_rows: list[tuple[float, int, int, float]] = []
         self.committed_tails = 0
+        self.final_lift_calls = 0
+        """Tails still wanted for the final lift, to launch with the last cargo."""
+        self.final_lift: list[Any] = []
+        """The tails (``airlift.Tail``) holding their take-off for the final lift."""
         self.active_tails = self.tails
         self.airline_active = True
         self.never_approved = False
