@@ -185,10 +185,45 @@ def calibration() -> str:
     return "\n".join(lines) + "\n"
 
 
+STATUS_7_JUNE = "scenarios/status/historical-2024-as-of-2024-06-07.yaml"
+
+
+def status_run() -> str:
+    """A forecast from the record's status of 7 June (the head of ``run --status``)."""
+    from sim.render.text import render_run
+
+    result = sim.run(
+        ROOT / "scenarios" / "historical-2024.yaml",
+        replications=1000,
+        jobs=JOBS,
+        status=ROOT / STATUS_7_JUNE,
+    )
+    head = render_run(result).splitlines()[:9]
+    head[2] = f"  forecast from the status as of 2024-06-07T00:00 ({STATUS_7_JUNE})"
+    command = (
+        "$ drawdown run scenarios/historical-2024.yaml -n 1000 -j 2 \\\n"
+        f"    --status {STATUS_7_JUNE}"
+    )
+    return "```\n" + command + "\n" + "\n".join(head) + "\n```\n"
+
+
+def forecast() -> str:
+    """The forecast cone of plan-1000 from its median replication, every 10 days."""
+    from sim.render.questions import render_forecast
+
+    cone = sim.forecast_cone(
+        SCENARIOS / "plan-1000.yaml", every_days=10, replications=300, jobs=JOBS
+    )
+    command = "$ drawdown forecast scenarios/plan-1000.yaml -n 300 -j 2 --every-days 10"
+    return "```\n" + command + "\n" + render_forecast(cone) + "```\n"
+
+
 REGIONS: dict[str, Callable[[], str]] = {
     "library": library,
     "historical-inputs": historical_inputs,
     "calibration": calibration,
+    "status-run": status_run,
+    "forecast": forecast,
 }
 
 
