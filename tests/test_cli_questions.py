@@ -175,3 +175,32 @@ def test_bad_sensitivity_options_are_usage_errors(
     assert code == 2
     assert out == ""
     assert err.splitlines()[-1] == f"drawdown sensitivity: error: {message}"
+
+
+# --- the tornado in run --plots and in the report -----------------------------------
+
+
+def test_run_draws_the_tornado_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "one-lead.yaml", ONE_LEAD)
+    code, _, err = drawdown(capsys, "run", path, "--tornado")
+    assert (code, err) == (2, "drawdown run: error: --tornado goes with --plots DIR\n")
+    code, _, _ = drawdown(capsys, "run", path, "-q", "--plots", tmp_path / "f", "--tornado")
+    assert code == 0
+    assert (tmp_path / "f" / "one-lead-tornado.png").stat().st_size > 0
+    assert (tmp_path / "f" / "one-lead-completion.png").stat().st_size > 0
+
+
+def test_report_has_what_matters_most_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "one-lead.yaml", ONE_LEAD)
+    assert drawdown(capsys, "report", path, "-q", "-o", tmp_path / "plain.html")[0] == 0
+    assert "What matters most" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+    assert drawdown(capsys, "report", path, "-q", "--tornado", "-o", tmp_path / "r.html")[0] == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h3>What matters most</h3>" in html
+    # By hand (as in the sensitivity test above): the lead time first, its swing 1.6 days.
+    assert "<tr><td>1</td><td>clearance.lead_days</td><td>1.2</td><td>2.8</td>" in html
+    assert "<td>1.6 d</td></tr><tr><td>2</td><td>airlift.service_hours</td>" in html

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from sim.answers.scoring import percentile, wilson_interval
+from sim.montecarlo.engine import Engine
 from sim.montecarlo.evaluations import evaluations
 from sim.render.views import Table, View, Viewed, percent, percent_interval
 from sim.scenario.contract import Scenario
@@ -307,6 +308,7 @@ def sensitivity(
     progress: bool | None = None,
     source: str | None = None,
     status: StatusLike | None = None,
+    engine: Engine | None = None,
 ) -> SensitivityResult:
     """Each uncertain input at its low and high end (see the module docstring).
 
@@ -333,6 +335,7 @@ def sensitivity(
         progress=progress,
         label=f"sensitivity {resolved.name}",
         status=None if loaded is None else loaded.status,
+        engine=engine,
     ) as runs:
         hours = runs.completion_hours(runs_wanted)
         spent = runs.spent()

@@ -46,6 +46,7 @@ from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
     from sim.answers.results import RunResult
+    from sim.answers.sensitivity import SensitivityResult
     from sim.montecarlo.engine import Engine
 
 
@@ -135,6 +136,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_data_outputs(args)
     if args.svg and args.plots is None:
         raise UsageError("--svg goes with --plots DIR")
+    if args.tornado and args.plots is None:
+        raise UsageError("--tornado goes with --plots DIR")
     if args.plots is not None:
         from sim.outputs import check_folder
 
@@ -161,6 +164,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 if len(results) > 1:
                     print()
                 print(printable(render_run(result)), end="", flush=True)
+        if args.tornado:
+            _save_tornados(args, engine)
     if args.json is not None:
         payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
         write_output(args.json, dumps(payload))
@@ -171,6 +176,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for result in results:
             save_figures(result, args.plots, svg=args.svg)
+
     failed = 0
     if args.fail_under is not None:
         for result in results:
@@ -183,6 +189,31 @@ def cmd_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     return ExitCode.FAILED if failed else 0
+
+
+def _sensitivities(args: argparse.Namespace, engine: Engine) -> list[SensitivityResult]:
+    """``--tornado``: each scenario's inputs at their low and high end, on the command's engine."""
+    from sim.answers.sensitivity import sensitivity
+
+    return [
+        sensitivity(
+            path,
+            overrides=args.overrides,
+            replications=args.replications,
+            seed=args.seed,
+            status=args.status,
+            engine=engine,
+        )
+        for path in scenario_paths(args)
+    ]
+
+
+def _save_tornados(args: argparse.Namespace, engine: Engine) -> None:
+    """``run --plots DIR --tornado``: each scenario's tornado chart, on the run's engine."""
+    from sim.plots.tornado import save_tornado
+
+    for result in _sensitivities(args, engine):
+        save_tornado(result, args.plots)
 
 
 def add_run(verbs: Any) -> None:
@@ -209,6 +240,12 @@ def add_run(verbs: Any) -> None:
         "--plots", metavar="DIR", help="write the figures as DIR/<scenario>-<figure>.png"
     )
     parser.add_argument("--svg", action="store_true", help="with --plots: SVG files as well")
+    parser.add_argument(
+        "--tornado",
+        action="store_true",
+        help="with --plots: the tornado chart too (what matters most: runs each uncertain "
+        "input at its low and high end, as drawdown sensitivity does)",
+    )
     parser.add_argument(
         "--fail-under",
         type=fraction(low_open=False),
@@ -450,21 +487,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_output_path(args.output, args)
     scenarios = load_scenarios(args)  # every file's problems at once, before any run
     check_status_option(args, scenarios)
-    comparison = compare(
-        scenario_paths(args),
-        overrides=args.overrides,
-        allow_extends_from=args.extends_from,
-        replications=args.replications,
-        seed=args.seed,
-        jobs=args.jobs,
-        executor=args.executor,
-        progress=progress(args),
-        status=args.status,
-    )
+    with engine_of(args) as engine:  # one pool for the runs and any tornado
+        comparison = compare(
+            scenario_paths(args),
+            overrides=args.overrides,
+            allow_extends_from=args.extends_from,
+            replications=args.replications,
+            seed=args.seed,
+            status=args.status,
+            engine=engine,
+        )
+        sensitivities = _sensitivities(args, engine) if args.tornado else []
     paths = scenario_paths(args)
     runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]
     output_folder(output)
-    write_report(runs, output, svg=args.svg, title=args.title)
+    write_report(runs, output, svg=args.svg, title=args.title, sensitivities=sensitivities)
     return 0
 
 
@@ -492,6 +529,12 @@ def add_report(verbs: Any) -> None:
     run_options(parser, outputs=False)
     add_status(parser)
     parser.add_argument("--svg", action="store_true", help="embed figures as inline SVG, not PNG")
+    parser.add_argument(
+        "--tornado",
+        action="store_true",
+        help="add what matters most to each scenario: its tornado chart and ranked inputs "
+        "(runs each uncertain input at its low and high end, as drawdown sensitivity does)",
+    )
     parser.add_argument("--title", help="the report's title (default: from the scenarios)")
 
 

@@ -119,7 +119,14 @@ def evaluations(
     progress: bool | None = None,
     label: str = "",
     status: Status | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[Evaluations]:
-    """Open :class:`Evaluations` on a new engine, closed when the block ends."""
-    with Engine(jobs, executor, progress=progress) as engine:
+    """Open :class:`Evaluations` on a new engine, closed when the block ends.
+
+    ``engine``: an open engine to share with the rest of a command instead (one pool).
+    """
+    if engine is not None:
         yield Evaluations(engine, seed, replications, label, status)
+        return
+    with Engine(jobs, executor, progress=progress) as own:
+        yield Evaluations(own, seed, replications, label, status)

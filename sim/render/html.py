@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.answers.results import Comparison, RunResult
+    from sim.answers.sensitivity import SensitivityResult
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
@@ -238,6 +239,36 @@ def _scenario_section(run: RunResult) -> str:
     )
 
 
+def _sensitivity_section(result: SensitivityResult, *, svg: bool) -> str:
+    """What matters most: the tornado chart and its ranked table (``report --tornado``)."""
+    from sim.plots.style import figure_of_axes
+    from sim.plots.tornado import tornado
+
+    rows = []
+    for rank, item in enumerate(result.inputs, start=1):
+        swing = item.swing_days
+        rows.append(
+            f"<tr><td>{rank}</td><td>{_e(item.field)}</td><td>{_e(item.show(item.low))}</td>"
+            f"<td>{_e(item.show(item.high))}</td><td>{_percent(item.low_run.p_on_time)} → "
+            f"{_percent(item.high_run.p_on_time)}</td>"
+            f"<td>{'unfinished' if swing is None else f'{swing:.1f} d'}</td></tr>"
+        )
+    table = (
+        "<table><tr><th>#</th><th>input</th><th>low</th><th>high</th>"
+        "<th>P(on time) low → high</th><th>swing of the median</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+    name = result.name
+    figure = _figure_block("tornado", lambda: figure_of_axes(tornado(result)), svg=svg, title=name)
+    return (
+        "<h3>What matters most</h3><p>Each uncertain input at its low and high end "
+        "(its P10 and P90), everything else random, common random numbers; ranked by "
+        f"how far the median completion moves ({result.replications:,} replications per "
+        f"end).</p>{figure}{table}"
+    )
+
+
 def _provenance(run: RunResult) -> str:
     from sim.render.data import score_dict
 
@@ -259,8 +290,12 @@ def render_report(
     svg: bool = False,
     title: str | None = None,
     generated: dt.datetime | None = None,
+    sensitivities: Sequence[SensitivityResult] = (),
 ) -> str:
-    """The whole report as one HTML string (figures embedded; no external resources)."""
+    """The whole report as one HTML string (figures embedded; no external resources).
+
+    ``sensitivities``: a "what matters most" section (tornado) in each scenario's part.
+    """
     from sim import plots
     from sim.plots.comparison import runs_of
     from sim.plots.style import figure_of_axes
@@ -308,6 +343,9 @@ def render_report(
             for stem, make in plots.figures_of(run).items()
         )
         parts.append(_drivers_table(run))
+        parts.extend(
+            _sensitivity_section(result, svg=svg) for result in sensitivities if result.name == name
+        )
         parts.append(_counters_table(run))
         parts.append(_scenario_section(run))
         parts.append(f"<h3>Provenance</h3>{_provenance(run)}")
@@ -327,8 +365,10 @@ def write_report(
     *,
     svg: bool = False,
     title: str | None = None,
+    sensitivities: Sequence[SensitivityResult] = (),
 ) -> Path:
     """Render the report and write it atomically to ``path``."""
     from sim.outputs import write_atomic
 
-    return write_atomic(path, render_report(results, svg=svg, title=title))
+    report = render_report(results, svg=svg, title=title, sensitivities=sensitivities)
+    return write_atomic(path, report)
