@@ -6,14 +6,16 @@ import pickle
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from runs_scenarios import RANDOM, write
 
 from sim.montecarlo.engine import (
+    IN_FLIGHT_PER_WORKER,
     MAX_CHUNK,
     Batch,
     Engine,
@@ -57,6 +59,43 @@ def test_parts_are_combined_in_replication_order_whatever_the_workers(random_yam
         assert engine.run(scenario, Indices(), indices=range(5, 40)) == list(range(5, 40))
     with Engine(jobs=2, chunk_size=3) as engine:
         assert engine.run(scenario, Indices(), indices=range(0, 17)) == list(range(17))
+
+
+class CountingThreads(ThreadPoolExecutor):
+    """Threads that note the most chunks ever submitted and not yet finished."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers)
+        self.unfinished = 0
+        self.most = 0
+        self.submitted = 0
+        self.lock = threading.Lock()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self.lock:
+            self.unfinished += 1
+            self.submitted += 1
+            self.most = max(self.most, self.unfinished)
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self.finished)
+        return future
+
+    def finished(self, future: Future[Any]) -> None:
+        with self.lock:
+            self.unfinished -= 1
+
+
+def test_chunks_are_submitted_a_few_per_worker_at_a_time(random_yaml: Path) -> None:
+    scenario = load_scenario(random_yaml)
+    # 200 replications in chunks of 2: 100 chunks, never more than 3 per worker
+    # queued or running: 2 workers × 3 = 6 (the whole run was once submitted at once).
+    with (
+        CountingThreads(max_workers=2) as threads,
+        Engine(jobs=2, executor=threads, chunk_size=2) as engine,
+    ):
+        assert engine.run(scenario, Indices(), indices=range(200)) == list(range(200))
+    assert threads.submitted == 100  # a given executor simulates every chunk
+    assert 1 <= threads.most <= 2 * IN_FLIGHT_PER_WORKER == 6
 
 
 def test_a_reduction_sees_the_same_replications_as_simulate(random_yaml: Path) -> None:

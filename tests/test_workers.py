@@ -21,7 +21,14 @@ from pathlib import Path
 import pytest
 from runs_scenarios import RANDOM, write
 
-from sim.montecarlo.workers import Interrupted, WorkerDied, max_jobs
+from sim.montecarlo import workers
+from sim.montecarlo.workers import (
+    Interrupted,
+    WorkerDied,
+    max_jobs,
+    signals_deferred,
+    signals_interrupt,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,11 +173,11 @@ def test_a_second_ctrl_c_does_not_cut_the_cleaning_up_short(
 def test_a_killed_worker_is_named_with_the_replications_lost(
     random_yaml: Path, runs: list[Run]
 ) -> None:
-    # 20,000 replications: 400 chunks, all submitted within the half second the
-    # helper waits. (A worker killed while a long run is still submitting hits a
-    # CPython 3.11 race: the pool's manager thread prints "dictionary changed size
-    # during iteration"; the run still exits 3 with this message.)
-    run = Run("run", str(random_yaml), "-n", "20000", "-j", "3", "-q")
+    # Killed half a second into a long run, while chunks are still being submitted
+    # (a few per worker at a time: with the whole run submitted at once, CPython
+    # 3.11's pool manager walked its pending work while it grew, and printed
+    # "dictionary changed size during iteration").
+    run = Run("run", str(random_yaml), "-n", "1000000", "-j", "3", "-q")
     runs.append(run)
     worker = run.wait_for_workers(2)[0]
     os.kill(worker, signal.SIGKILL)
@@ -198,6 +205,58 @@ def test_workers_end_with_their_parent(random_yaml: Path, runs: list[Run]) -> No
 
 
 # --- the pieces -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_signals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No stop signal recorded yet; this process's handlers restored afterwards."""
+    monkeypatch.setattr(workers, "_STOP_REQUESTED", [])
+    handlers = {number: signal.getsignal(number) for number in workers.STOP_SIGNALS}
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+def _until_recorded() -> None:
+    deadline = time.monotonic() + 5
+    while not workers._STOP_REQUESTED and time.monotonic() < deadline:
+        time.sleep(0.01)  # the handler runs in this thread, between two bytecodes
+
+
+def _deferred_blocks(number: int, steps: list[str]) -> None:
+    """Two nested deferred blocks; ``number`` arrives in the inner one."""
+    with signals_deferred():
+        with signals_deferred():  # nested: only the outermost end raises
+            os.kill(os.getpid(), number)
+            _until_recorded()
+            steps.append("inner block finished")
+        steps.append("outer block finished")
+    steps.append("after the blocks")  # never reached
+
+
+def _signalled(number: int, steps: list[str]) -> None:
+    os.kill(os.getpid(), number)
+    _until_recorded()
+    steps.append("went on")  # never reached
+
+
+@pytest.mark.usefixtures("fresh_signals")
+def test_a_signal_during_calls_into_a_pool_interrupts_once_they_are_done() -> None:
+    """A handler raising half-way into ``with condition:`` would leave its lock held."""
+    steps: list[str] = []
+    with signals_interrupt(), pytest.raises(Interrupted) as caught:
+        _deferred_blocks(signal.SIGTERM, steps)
+    assert steps == ["inner block finished", "outer block finished"]
+    assert caught.value.signal_number == signal.SIGTERM
+
+
+@pytest.mark.usefixtures("fresh_signals")
+def test_outside_calls_into_a_pool_a_signal_interrupts_at_once() -> None:
+    steps: list[str] = []
+    with signals_interrupt(), pytest.raises(Interrupted) as caught:
+        _signalled(signal.SIGHUP, steps)
+    assert steps == []
+    assert caught.value.exit_code == 129  # 128 + SIGHUP (1)
 
 
 def test_exit_codes_are_128_plus_the_signal() -> None:

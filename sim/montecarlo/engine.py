@@ -47,8 +47,8 @@ import math
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -66,6 +66,7 @@ from sim.montecarlo.workers import (
     WorkerDied,
     check_jobs,
     check_stop,
+    signals_deferred,
     start_pool,
     stop_workers,
 )
@@ -81,6 +82,12 @@ Answer = TypeVar("Answer")
 
 MAX_CHUNK = 50
 """Replications per chunk at most: enough to amortise a task, few enough to balance the load."""
+
+IN_FLIGHT_PER_WORKER = 3
+"""Chunks submitted ahead per worker: work queued for each, never the whole run at once."""
+
+POLL_SECONDS = 0.1
+"""How often a wait for workers looks whether a stop signal came."""
 
 
 class ReplicationError(RuntimeError):
@@ -229,7 +236,8 @@ class Engine:
             if cancel:
                 stop_workers(pool)  # terminated, joined, killed if need be: none left behind
             else:
-                pool.shutdown(wait=True)
+                with signals_deferred():  # every chunk is done: the workers end at once
+                    pool.shutdown(wait=True)
         self._stack.close()
         if isinstance(self._given, str):
             self._executor = None
@@ -338,14 +346,21 @@ class Engine:
         here = len(wanted) // self.jobs if executor is self._own else 0
         futures: list[Future[ReplicationResult]] = []
         try:
-            futures += [executor.submit(simulate_traced, *item) for item in wanted[here:]]
+            with signals_deferred():
+                futures += [executor.submit(simulate_traced, *item) for item in wanted[here:]]
             mine = [simulate_traced(*item) for item in wanted[:here]]
-            return mine + [future.result() for future in futures]
+            remaining: Collection[Future[ReplicationResult]] = futures
+            while remaining:
+                done = _some_done(remaining)
+                remaining = [future for future in remaining if future not in done]
+            with signals_deferred():
+                return mine + [future.result() for future in futures]
         except BrokenProcessPool as error:  # every replication was simulated: traces lost
             raise self._broken(error, []) from None
         except BaseException:
-            for future in futures:
-                future.cancel()
+            with signals_deferred():
+                for future in futures:
+                    future.cancel()
             raise
 
     def _broken(
@@ -372,45 +387,51 @@ class Engine:
             for position, chunk in chunks:
                 yield position, chunk, simulate(position, chunk)
             return
-        futures: list[Future[Any]] = []
+        # Chunks are submitted a few at a time (IN_FLIGHT_PER_WORKER per worker), from
+        # the front; this process, if the pool is the engine's own, simulates chunks
+        # from the back meanwhile (parts are placed by index: same numbers). Submitting
+        # lazily also keeps CPython 3.11's pool manager from walking its dictionary of
+        # pending work while it is being filled (when a worker dies mid-run, that printed
+        # "dictionary changed size during iteration"). Every call into the executor is
+        # made with signals deferred (workers.signals_deferred).
+        main_helps = executor is self._own
+        window = IN_FLIGHT_PER_WORKER * max(1, self._workers - 1 if main_helps else self._workers)
+        pending: dict[Future[Any], int] = {}  # submitted, not yet collected: chunk numbers
+        front, back = 0, len(chunks)  # chunks[front:back]: not yet submitted nor taken here
         collected: set[int] = set()  # numbers of the chunks yielded
         try:
-            for position, chunk in chunks:  # a worker may die while they are submitted
-                batch = batches[position]
-                futures.append(
-                    executor.submit(
-                        simulate_chunk,
-                        batch.prepared,
-                        batch.seed,
-                        chunk.start,
-                        chunk.stop,
-                        batch.reduction,
-                    )
-                )
-            # The workers take chunks from the front; this process, if the pool is the
-            # engine's own, from the back (parts are placed by index: same numbers).
-            main_helps = executor is self._own
-            first, stop = 0, len(futures)  # not yet collected: futures[first:stop]
-            while main_helps and stop > first and futures[stop - 1].cancel():
-                # Not started by a worker yet: this process simulates it instead.
-                stop -= 1
-                position, chunk = chunks[stop]
-                collected.add(stop)
-                yield position, chunk, simulate(position, chunk)
-                check_stop()
-                while first < stop and futures[first].done():  # the workers' progress
-                    position, chunk = chunks[first]
-                    part = futures[first].result()
-                    collected.add(first)
+            while front < back or pending:
+                with signals_deferred():
+                    while front < back and len(pending) < window:
+                        position, chunk = chunks[front]
+                        batch = batches[position]
+                        future = executor.submit(
+                            simulate_chunk,
+                            batch.prepared,
+                            batch.seed,
+                            chunk.start,
+                            chunk.stop,
+                            batch.reduction,
+                        )
+                        pending[future] = front
+                        front += 1
+                    done = [future for future in pending if future.done()]
+                if not done and not (main_helps and front < back):
+                    done = _some_done(pending)
+                for future in done:
+                    with signals_deferred():
+                        part = future.result()
+                    number = pending.pop(future)
+                    collected.add(number)
+                    position, chunk = chunks[number]
                     yield position, chunk, part
-                    first += 1
-            where = {future: number for number, future in enumerate(futures)}
-            for future in as_completed(futures[first:stop]):
-                position, chunk = chunks[where[future]]
-                part = future.result()
-                collected.add(where[future])
-                yield position, chunk, part
-                check_stop()
+                    check_stop()
+                if main_helps and front < back:
+                    back -= 1
+                    position, chunk = chunks[back]
+                    collected.add(back)
+                    yield position, chunk, simulate(position, chunk)
+                    check_stop()
         except BrokenProcessPool as error:  # a worker died (or could not start: main_guard)
             # The pool has failed every pending future itself: cancelling one now would
             # race with that. Every chunk not yet collected is lost.
@@ -421,9 +442,24 @@ class Engine:
             ]
             raise self._broken(error, lost) from None
         except BaseException:
-            for future in futures:
-                future.cancel()
+            with signals_deferred():
+                for future in pending:
+                    future.cancel()
             raise
+
+
+def _some_done(futures: Collection[Future[Any]]) -> list[Future[Any]]:
+    """Those of ``futures`` done once one is, waiting with stop signals deferred.
+
+    The wait polls every :data:`POLL_SECONDS`, so that a stop signal recorded
+    meanwhile is raised within that time.
+    """
+    while futures:
+        with signals_deferred():
+            done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        if done:
+            return [future for future in futures if future in done]
+    return []
 
 
 class _NoBar:

@@ -18,6 +18,9 @@ one policy, whatever its start method:
 
 The command line turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`
 (see :func:`signals_interrupt`), so all three stop a run the same way as Ctrl-C.
+While the main thread calls into a pool, the interrupt waits until the call is
+done (:class:`signals_deferred`): raised half-way, it could leave a lock of the
+pool held, and the process would hang at exit.
 """
 
 from __future__ import annotations
@@ -119,6 +122,10 @@ def _merged(spans: Sequence[range]) -> list[range]:
 _STOP_REQUESTED: list[int] = []
 """The stop signal received, if any (the engine checks it between chunks)."""
 
+_DEFERRING: list[int] = [0, 0]
+"""Depth of :class:`signals_deferred` blocks in the main thread (the handler then only
+records), and whether a signal was deferred (1) to be raised when the outermost one ends."""
+
 
 def check_stop() -> None:
     """Raise :class:`Interrupted` again if a stop signal came.
@@ -150,6 +157,9 @@ def signals_interrupt() -> Iterator[None]:
         for number in STOP_SIGNALS:
             signal.signal(number, signal.SIG_IGN)
         received.append(signal_number)
+        if _DEFERRING[0]:  # raised when the block ends (signals_deferred)
+            _DEFERRING[1] = 1
+            return
         raise Interrupted(signal_number)
 
     previous = {number: signal.signal(number, interrupt) for number in STOP_SIGNALS}
@@ -159,6 +169,36 @@ def signals_interrupt() -> Iterator[None]:
         if not received:  # after a signal the process is ending: the signals stay ignored
             for number, handler in previous.items():
                 signal.signal(number, handler)
+
+
+class signals_deferred:  # lower case: used like a function, ``with signals_deferred():``
+    """Within the block, a stop signal is only recorded; :class:`Interrupted` is raised at its end.
+
+    Python runs a signal handler between any two bytecodes of the main thread. One
+    that raises can do so inside ``threading.Condition.__enter__``, after the lock
+    is taken and before the ``with`` block that would release it begins: a
+    future's condition or the pool's work-queue lock stays held for ever. The
+    pool's manager thread then blocks on it, and the interpreter, which joins
+    that thread before exiting, hangs after "interrupted" (about one interrupt in
+    five that lands in ``submit`` or ``Future.cancel`` leaves a lock held). Every
+    call into a pool is made in such a block; the code in it never blocks for
+    long (waits poll), so that the interrupt still comes within a moment.
+    """
+
+    def __init__(self) -> None:
+        self.main = threading.current_thread() is threading.main_thread()  # (handlers run there)
+
+    def __enter__(self) -> None:
+        _DEFERRING[0] += self.main
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if not self.main:
+            return
+        _DEFERRING[0] -= 1
+        if not _DEFERRING[0] and _DEFERRING[1]:
+            _DEFERRING[1] = 0
+            if kind is None:  # (else an exception is on its way already)
+                check_stop()
 
 
 @contextmanager
@@ -244,7 +284,7 @@ def start_pool(workers: int, start_method: str = "spawn") -> OwnPool:
         initializer=_start_worker,
     )
     try:
-        with _interrupts_held():
+        with signals_deferred(), _interrupts_held():
             for _ in range(workers):
                 pool.submit(int)
     except BaseException:
@@ -260,6 +300,11 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     exit. The pool's private parts used here (``_processes``, ``_call_queue``,
     ``_result_queue``) are dropped by ``shutdown``: they are read first.
     """
+    with signals_deferred():  # (a first signal now must not leave the pool's locks held)
+        _stop_workers(pool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
     processes: list[Any] = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
