@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,12 @@ from sim.montecarlo import workers
 from sim.montecarlo.workers import (
     Interrupted,
     WorkerDied,
+    check_workers,
     max_jobs,
     signals_deferred,
     signals_interrupt,
+    start_pool,
+    stop_workers,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,6 +261,22 @@ def test_outside_calls_into_a_pool_a_signal_interrupts_at_once() -> None:
         _signalled(signal.SIGHUP, steps)
     assert steps == []
     assert caught.value.exit_code == 129  # 128 + SIGHUP (1)
+
+
+def test_a_dead_worker_is_seen_without_the_pools_manager_thread() -> None:
+    pool = start_pool(2, "fork")
+    try:
+        check_workers(pool)  # both alive: nothing to say
+        worker = next(iter(pool._processes.values()))
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        with pytest.raises(BrokenProcessPool):  # noqa: PT012 (until the kernel has ended it)
+            while time.monotonic() < deadline:
+                check_workers(pool)
+                time.sleep(0.01)
+    finally:
+        stop_workers(pool)
 
 
 def test_exit_codes_are_128_plus_the_signal() -> None:

@@ -66,6 +66,7 @@ from sim.montecarlo.workers import (
     WorkerDied,
     check_jobs,
     check_stop,
+    check_workers,
     signals_deferred,
     start_pool,
     stop_workers,
@@ -351,7 +352,7 @@ class Engine:
             mine = [simulate_traced(*item) for item in wanted[:here]]
             remaining: Collection[Future[ReplicationResult]] = futures
             while remaining:
-                done = _some_done(remaining)
+                done = _some_done(remaining, executor if executor is self._own else None)
                 remaining = [future for future in remaining if future not in done]
             with signals_deferred():
                 return mine + [future.result() for future in futures]
@@ -416,8 +417,10 @@ class Engine:
                         pending[future] = front
                         front += 1
                     done = [future for future in pending if future.done()]
+                if main_helps:
+                    check_workers(executor)  # (a worker that died is noticed here too)
                 if not done and not (main_helps and front < back):
-                    done = _some_done(pending)
+                    done = _some_done(pending, executor if main_helps else None)
                 for future in done:
                     with signals_deferred():
                         part = future.result()
@@ -448,15 +451,18 @@ class Engine:
             raise
 
 
-def _some_done(futures: Collection[Future[Any]]) -> list[Future[Any]]:
+def _some_done(futures: Collection[Future[Any]], pool: Executor | None = None) -> list[Future[Any]]:
     """Those of ``futures`` done once one is, waiting with stop signals deferred.
 
     The wait polls every :data:`POLL_SECONDS`, so that a stop signal recorded
-    meanwhile is raised within that time.
+    meanwhile is raised within that time (and a dead worker of the engine's own
+    ``pool`` is noticed: :func:`~sim.montecarlo.workers.check_workers`).
     """
     while futures:
         with signals_deferred():
             done, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        if pool is not None and not done:
+            check_workers(pool)
         if done:
             return [future for future in futures if future in done]
     return []

@@ -26,12 +26,14 @@ pool held, and the process would hang at exit.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
@@ -271,6 +273,20 @@ class OwnPool(ProcessPoolExecutor):
 
         setattr(future, "set_exception", set_exception)  # noqa: B010 (an instance's method)
         return future
+
+
+def check_workers(pool: Executor) -> None:
+    """Raise ``BrokenProcessPool`` if a worker of ``pool`` has ended (during a run, it died).
+
+    The pool's manager thread says so too, by failing the pending futures, unless it
+    is itself stuck (on half a result from a worker killed while sending it) or gone
+    (CPython 3.11's race when work is submitted while it fails the pending futures):
+    the run would then wait for ever, or go on in this process alone. Reads the
+    workers' sentinels without reaping them.
+    """
+    processes = (getattr(pool, "_processes", None) or {}).values()
+    if multiprocessing.connection.wait([process.sentinel for process in processes], timeout=0):
+        raise BrokenProcessPool("a worker process ended during the run")
 
 
 def start_pool(workers: int, start_method: str = "spawn") -> OwnPool:
