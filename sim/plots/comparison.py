@@ -72,8 +72,9 @@ def compare_on_time(results: Comparison | Sequence[RunResult], ax: Axes | None =
         "P(on time): share of replications done by the deadline (dot), 95 % interval (bar)"
     )
     runs_each = runs[0].replications
+    # Two lines: one line ran past the Axes and was clipped in the report's figure.
     ax.set_title(
-        f"Chance of finishing by the deadline ({runs_each} runs each, common random numbers)"
+        f"Chance of finishing by the deadline\n({runs_each} runs each, common random numbers)"
     )
     ax.grid(True, axis="x", color=LIGHT_GREY, linewidth=0.6)
     return ax
