@@ -42,6 +42,17 @@ def test_every_forecast_of_a_deterministic_run_ends_when_it_did() -> None:
         )
 
 
+def test_a_cone_shows_one_row_per_forecast_in_a_screenful() -> None:
+    cone = forecast_cone(scenario(**TEN_SORTIES), every_days=1.0)
+    # As of 0, 24, …, 216 h: 10 forecasts (225 h / 24 h, rounded up); all end at 225 h.
+    text = repr(cone)
+    assert text.startswith("<ForecastCone ")
+    assert "10 forecasts from the median replication" in text
+    assert "12 Jun 09:00 – 12 Jun 09:00 – 12 Jun 09:00" in text  # P10 = P50 = P90 = 225 h
+    assert len(text.splitlines()) <= 30
+    assert "<table>" in cone._repr_html_()
+
+
 def test_where_the_tail_was_read_from_the_trace() -> None:
     sc = scenario(**TEN_SORTIES)
     traced = simulate(sc, 0, trace=True)

@@ -26,6 +26,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sim.render.views import Table, View, Viewed, percent
 from sim.replication.trace import Kind
 from sim.scenario.status import Approval, Status, StatusLike, TailStatus, load_status_for
 
@@ -66,8 +67,8 @@ class ConePoint:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ForecastCone:
+@dataclass(frozen=True, slots=True, repr=False)
+class ForecastCone(Viewed):
     """Forecasts of one scenario from a series of statuses, earliest first."""
 
     scenario: Scenario
@@ -86,6 +87,32 @@ class ForecastCone:
             "seed": self.seed,
             "points": [point.to_dict() for point in self.points],
         }
+
+    def view(self) -> View:
+        def when(moment: dt.datetime | None) -> str:
+            return "unfinished" if moment is None else moment.strftime("%d %b %H:%M")
+
+        rows = tuple(
+            (
+                point.as_of.strftime("%d %b %Y %H:%M"),
+                str(point.people_out),
+                f"{point.cargo_kg_out / 1000:,.0f} t",
+                percent(point.p_on_time),
+                f"{when(point.p10)} – {when(point.p50)} – {when(point.p90)}",
+            )
+            for point in self.points
+        )
+        return View(
+            kind="ForecastCone",
+            title=self.scenario.name,
+            subtitle=f"{len(self.points)} forecasts from the {self.statuses_from}, "
+            f"{self.replications} replications each, seed {self.seed}",
+            facts=(("deadline", f"end of {self.scenario.deadline:%d %b %Y}"),),
+            tables=(
+                Table(("as of", "people out", "cargo out", "P(on time)", "P10 – P50 – P90"), rows),
+            ),
+            more=".points · .to_frame() · sim.plots.forecast_cone(cone)",
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per forecast (needs pandas)."""
