@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sim.cli.exits import EXIT_CODES, UsageError
 from sim.scenario.problems import ScenarioError
@@ -334,3 +334,23 @@ def result_on_stdout(args: argparse.Namespace) -> bool:
     ``-q`` does not change this (it silences the progress bar only).
     """
     return "-" not in (getattr(args, "json", None), getattr(args, "csv", None))
+
+
+class Exported(Protocol):
+    """A result that the data renderer writes as JSON and CSV."""
+
+    def to_json(self) -> str: ...
+
+    def to_csv(self) -> str: ...
+
+
+def deliver(args: argparse.Namespace, table: str, result: Exported) -> None:
+    """A verb's answer: its table on stdout (unless data goes there), then ``--json``/``--csv``."""
+    from sim.render.terminal import printable
+
+    if result_on_stdout(args):
+        print(printable(table), end="")
+    if args.json is not None:
+        write_output(args.json, result.to_json())
+    if getattr(args, "csv", None) is not None:
+        write_output(args.csv, result.to_csv())

@@ -27,6 +27,7 @@ from sim.cli.options import (
     check_data_outputs,
     check_output_path,
     check_status_option,
+    deliver,
     fraction,
     load_scenarios,
     output_folder,
@@ -290,12 +291,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     for warning in comparison.warnings:  # on stderr whatever -q says: the numbers mislead
         print(f"drawdown compare: warning: {warning}", file=sys.stderr)
-    if result_on_stdout(args):
-        print(printable(render_comparison(comparison)), end="")
-    if args.json is not None:
-        write_output(args.json, comparison.to_json())
-    if args.csv is not None:
-        write_output(args.csv, comparison.to_csv())
+    deliver(args, render_comparison(comparison), comparison)
     return 0
 
 
@@ -353,12 +349,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         progress=progress(args),
         allow_extends_from=args.extends_from,
     )
-    if result_on_stdout(args):
-        print(printable(render_sweep(result)), end="")
-    if args.json is not None:
-        write_output(args.json, result.to_json())
-    if args.csv is not None:
-        write_output(args.csv, result.to_csv())
+    deliver(args, render_sweep(result), result)
     return 0
 
 
@@ -560,12 +551,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError as error:  # no observed: points
         print(printable(f"drawdown calibrate: error: {error}"), file=sys.stderr)
         return 2
-    if args.json is not None:
-        write_output(args.json, result.to_json())
-    if args.csv is not None:
-        write_output(args.csv, result.to_csv())
-    if result_on_stdout(args):
-        print(printable(render_calibration(result)), end="")
+    deliver(args, render_calibration(result), result)
     return 0
 
 
