@@ -355,6 +355,8 @@ class Inventory:
         """
         if not self.cargo_units_unloaded or not self.last_out_left:
             return 0
+        if self._cargo_stays(hours, airlift, committed):
+            return 0
         plan = self._copy()
         loads = [plan.load_military(hours, airlift) for _ in range(committed)]
         if plan.cargo_units_unloaded:
@@ -369,6 +371,23 @@ class Inventory:
                 break  # the rest is not ready by then
             extra += 1
         return extra
+
+    def _cargo_stays(self, hours: float, airlift: Airlift, committed: int) -> bool:
+        """Cargo certainly remains after the ``committed`` aircraft load at ``hours``.
+
+        The plan's answer without the plan, for most launches: a unit not ready by
+        then (a line's last unit is its last loaded), or more positions than the
+        committed aircraft hold together, stays for a later sortie.
+        """
+        positions = 0
+        line_loaded, line_positions = self.line_loaded, self.line_positions
+        for i, ready in enumerate(self.line_ready):
+            left = len(ready) - line_loaded[i]
+            if left > 0:
+                if ready[-1] > hours:
+                    return True
+                positions += left * line_positions[i]
+        return positions > committed * airlift.positions
 
     def _copy(self) -> Inventory:
         """A scratch inventory for planning: the lists a load changes are copied."""
