@@ -255,7 +255,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     airlift = drawdown.airlift
     assert airlift is not None
     while True:
-        if inventory.military_loads(math.inf, airlift) <= 0:
+        if not inventory.military_work_left(airlift):
             return False  # nothing left that a military aircraft may carry
         if c17.leg is None:
             c17.leg = c17.legs.next()
@@ -293,7 +293,8 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     c17.landing = planned
     leg = c17.inbound = c17.leg
     c17.launched = env.now
-    drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
+    if drawdown.tracing:
+        drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
     clearance = drawdown.scenario.clearance
     requests_ahead = 0 if clearance is None else clearance.requests_ahead
     while len(c17.filed_ahead) < requests_ahead:
@@ -359,13 +360,14 @@ def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) ->
     """Ready to launch, but the clearance is not approved yet."""
     wait = c17.approved - env.now
     drawdown.counters.clearance_wait_hours += wait
-    drawdown.record(
-        c17.actor,
-        Kind.WAITS_AT_OFFLOAD_STATION,
-        tail=c17.number,
-        cause=Cause.CLEARANCE,
-        duration_hours=wait,
-    )
+    if drawdown.tracing:
+        drawdown.record(
+            c17.actor,
+            Kind.WAITS_AT_OFFLOAD_STATION,
+            tail=c17.number,
+            cause=Cause.CLEARANCE,
+            duration_hours=wait,
+        )
     yield env.timeout(wait)
 
 
@@ -494,7 +496,8 @@ def land(
         if blocked is not None:
             base.parking.give_back()
             return blocked
-    drawdown.record(c17.actor, Kind.LANDS, tail=c17.number, parking_in_use=base.parking.count)
+    if drawdown.tracing:
+        drawdown.record(c17.actor, Kind.LANDS, tail=c17.number, parking_in_use=base.parking.count)
     return None
 
 
@@ -563,7 +566,8 @@ def load_aircraft(
         )
     yield env.timeout(c17.load_hours.next())
     base.loading_teams.give_back()
-    drawdown.record(c17.actor, Kind.FINISHES_LOADING, tail=c17.number)
+    if drawdown.tracing:
+        drawdown.record(c17.actor, Kind.FINISHES_LOADING, tail=c17.number)
     return load
 
 
@@ -761,7 +765,8 @@ def leave(
 
 def arrive_at_offload_station(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> None:
     """Back at the offload station: the next clearance is asked for, the turnaround begins."""
-    drawdown.record(c17.actor, Kind.ARRIVES, tail=c17.number)
+    if drawdown.tracing:
+        drawdown.record(c17.actor, Kind.ARRIVES, tail=c17.number)
     c17.approved = (
         c17.filed_ahead.popleft()
         if c17.filed_ahead

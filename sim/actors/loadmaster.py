@@ -162,9 +162,13 @@ class Inventory:
         """Cargo units aboard aircraft on the ground that carry last-out people."""
         self.final_lift_aircraft = 0
         """Aircraft on the ground that carry last-out people."""
-        # military_loads(inf, airlift) and what it was computed for (see there).
-        self._loads_left_key: tuple[Airlift, int, int] | None = None
-        self._loads_left = 0.0
+        self.positions_unloaded = sum(
+            len(ready) * positions
+            for ready, positions in zip(self.line_ready, self.line_positions, strict=True)
+        )
+        """Pallet positions of the cargo units not yet loaded."""
+        self.last_unloaded_ready = self._last_unloaded_ready()
+        """When the last cargo unit not yet loaded is ready (``-inf``: none left)."""
 
     def already_out(self, personnel_out: tuple[int, ...], cargo_out: tuple[int, ...]) -> None:
         """People and units that left before a forecast's ``as_of`` (a status file).
@@ -174,8 +178,10 @@ class Inventory:
         for line, units in enumerate(cargo_out):
             self.line_loaded[line] += units
             self.cargo_units_unloaded -= units
+            self.positions_unloaded -= units * self.line_positions[line]
             if self.line_sensitive[line]:
                 self.sensitive_units_left -= units
+        self.last_unloaded_ready = self._last_unloaded_ready()
         for cohort, people in enumerate(personnel_out):
             self.cohort_left[cohort] -= people
             self.people_left -= people
@@ -200,6 +206,22 @@ class Inventory:
         """People not yet loaded who may fly on an airliner (kept as they leave)."""
         return self.airline_left
 
+    def military_work_left(self, airlift: Airlift) -> bool:
+        """Is anything left that military aircraft may carry (``military_loads(inf) > 0``)?"""
+        if self.cargo_units_unloaded:
+            return True
+        return airlift.seats > 0 and any(self.cohort_left[i] for i in self.military_order)
+
+    def _last_unloaded_ready(self) -> float:
+        return max(
+            (
+                ready[-1]
+                for ready, loaded in zip(self.line_ready, self.line_loaded, strict=True)
+                if loaded < len(ready)
+            ),
+            default=-math.inf,
+        )
+
     def next_ready_after(self, hours: float) -> float:
         """The next instant after ``hours`` when more cargo or people become ready."""
         soonest = math.inf
@@ -220,15 +242,8 @@ class Inventory:
         limits; people ride in the sidewall seats of cargo sorties first, and the
         rest count in full passenger loads.
 
-        Tails ask this several times per sortie, most often for everything left
-        (``hours`` = ``inf``): that answer is kept until a load or an airliner
-        takes something (which always changes ``cargo_units_unloaded`` or
-        ``people_left``).
+        Tails ask this for the time they would land, several times per sortie.
         """
-        if hours == math.inf:
-            key = (airlift, self.cargo_units_unloaded, self.people_left)
-            if self._loads_left_key == key:
-                return self._loads_left
         positions = kg = 0.0
         line_loaded, line_positions, line_kg = self.line_loaded, self.line_positions, self.line_kg
         for i, ready in enumerate(self.line_ready):
@@ -255,8 +270,6 @@ class Inventory:
         else:
             riding_along = math.ceil(cargo_loads) * airlift.seats_with_cargo
             loads = cargo_loads + max(0, people - riding_along) / airlift.seats
-        if hours == math.inf:
-            self._loads_left_key, self._loads_left = key, loads
         return loads
 
     # -- taking loads ----------------------------------------------------------
@@ -265,6 +278,7 @@ class Inventory:
         load = Load([], [])
         free_positions = airlift.positions
         free_kg = airlift.payload_kg + _KG_TOLERANCE
+        line_done = False
         for i in self.order:
             ready = self.line_ready[i]
             units = bisect_right(ready, hours) - self.line_loaded[i]
@@ -282,12 +296,17 @@ class Inventory:
             if self.line_sensitive[i]:
                 load.sensitive_units += units
             self.line_loaded[i] += units
+            if self.line_loaded[i] == len(ready):
+                line_done = True
             free_positions -= units * self.line_positions[i]
             free_kg -= units * self.line_kg[i]
             load.cargo_kg += units * self.line_kg[i]
         cargo_units = load.cargo_units
         self.cargo_units_unloaded -= cargo_units
         self.cargo_units_aboard += cargo_units
+        self.positions_unloaded -= airlift.positions - free_positions
+        if line_done:
+            self.last_unloaded_ready = self._last_unloaded_ready()
 
         seats = airlift.seats_with_cargo if load.cargo else airlift.seats
         seats = min(seats, int(free_kg // airlift.passenger_kg))
@@ -379,20 +398,15 @@ class Inventory:
         then (a line's last unit is its last loaded), or more positions than the
         committed aircraft hold together, stays for a later sortie.
         """
-        positions = 0
-        line_loaded, line_positions = self.line_loaded, self.line_positions
-        for i, ready in enumerate(self.line_ready):
-            left = len(ready) - line_loaded[i]
-            if left > 0:
-                if ready[-1] > hours:
-                    return True
-                positions += left * line_positions[i]
-        return positions > committed * airlift.positions
+        return (
+            self.last_unloaded_ready > hours
+            or self.positions_unloaded > committed * airlift.positions
+        )
 
     def _copy(self) -> Inventory:
         """A scratch inventory for planning: the lists a load changes are copied."""
         plan = copy.copy(self)
-        plan.line_loaded = list(self.line_loaded)
+        plan.line_loaded = list(self.line_loaded)  # (its other totals are numbers)
         plan.cohort_left = list(self.cohort_left)
         return plan
 
