@@ -157,7 +157,8 @@ def c17_sortie_cycle(env: simpy.Environment, number: int, drawdown: Drawdown) ->
         c17.approved = drawdown.ask_clearance(c17.actor, c17.number)
         c17.ready_at = env.now
     while True:
-        yield from turn_around(env, c17)
+        if env.now < c17.ready_at:
+            yield turn_around(env, c17)
         launched = yield from launch(env, c17, drawdown)
         if not launched:
             break
@@ -240,10 +241,9 @@ def load_on_the_ramp(
     return load
 
 
-def turn_around(env: simpy.Environment, c17: Tail) -> Steps:
-    """Offload, crew change or rest at the offload station."""
-    if env.now < c17.ready_at:
-        yield env.timeout(c17.ready_at - env.now)
+def turn_around(env: simpy.Environment, c17: Tail) -> simpy.Timeout:
+    """Offload, crew change or rest at the offload station (until ``c17.ready_at``)."""
+    return env.timeout(c17.ready_at - env.now)
 
 
 def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[Any, Any, bool]:
@@ -264,14 +264,15 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
                 # Beyond the longest leg validation allows (the 99.9th percentile of an
                 # unbounded law): flown within the window, or no approval could serve it.
                 c17.leg = validity
-        if not (yield from wait_for_work(env, c17, drawdown)):
+        if not worth_flying(env, c17, drawdown):
+            yield wait_for_work(env, c17, drawdown)
             continue
         renew_lapsed_approval(c17, drawdown)
         if c17.approved == math.inf:
             drawdown.never_approved = True
             return False
         if c17.approved > env.now:
-            yield from wait_for_clearance(env, c17, drawdown)
+            yield wait_for_clearance(env, c17, drawdown)
             continue
         planned = drawdown.office.first_free_landing_day(env.now + c17.leg)
         if planned == math.inf:
@@ -280,9 +281,11 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
         if not drawdown.office.still_valid(c17.approved, planned):
             yield from wait_for_the_lapse(env, c17, drawdown, planned)
             continue
-        if (yield from wait_out_known_block(env, c17, drawdown, planned)):
+        if (wait := wait_out_known_block(env, c17, drawdown, planned)) is not None:
+            yield wait
             continue
-        if (yield from wait_for_landing_day(env, c17, drawdown, planned)):
+        if (wait := wait_for_landing_day(env, c17, drawdown, planned)) is not None:
+            yield wait
             continue
         break
     # Ruling 4: the load is assigned now, to the tail that can fly it.
@@ -322,13 +325,10 @@ def call_the_final_lift(drawdown: Drawdown, landing: float) -> None:
             drawdown.signal_changed()
 
 
-def wait_for_work(
-    env: simpy.Environment, c17: Tail, drawdown: Drawdown
-) -> Generator[Any, Any, bool]:
-    """Is there a load worth flying for? If not, wait for the ramp to change.
+def worth_flying(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> bool:
+    """Is there a load worth flying for, if the tail launched now?
 
-    Returns True when there is (the tail is not committed yet: ruling 4 assigns the
-    load at launch), False after a wait (the caller looks again).
+    (The tail is not committed yet: ruling 4 assigns the load at launch.)
     """
     airlift = drawdown.airlift
     assert airlift is not None
@@ -344,20 +344,25 @@ def wait_for_work(
         go = full_soon < 1 - _EPSILON
     else:
         go = spare >= 1 - _EPSILON
-    if go or (drawdown.final_lift_calls and inventory.last_out_left):
-        return True
-    wake = inventory.next_ready_after(env.now + leg) - leg
+    return go or bool(drawdown.final_lift_calls and inventory.last_out_left)
+
+
+def wait_for_work(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simpy.Event:
+    """Nothing worth flying for yet: the wait until the ramp changes or more becomes ready
+    (the caller looks again)."""
+    assert c17.leg is not None
+    leg = c17.leg
+    wake = drawdown.inventory.next_ready_after(env.now + leg) - leg
     waits: list[simpy.Event] = [drawdown.changed]
     if wake < math.inf:
         # At least a hair later: (ready - leg) + leg can round below ``ready``,
         # and a zero wait would then repeat forever.
         waits.append(env.timeout(max(_EPSILON, wake - env.now)))
-    yield env.any_of(waits)
-    return False
+    return env.any_of(waits)
 
 
-def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
-    """Ready to launch, but the clearance is not approved yet."""
+def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simpy.Timeout:
+    """Ready to launch, but the clearance is not approved yet: the wait for it."""
     wait = c17.approved - env.now
     drawdown.counters.clearance_wait_hours += wait
     if drawdown.tracing:
@@ -368,7 +373,7 @@ def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) ->
             cause=Cause.CLEARANCE,
             duration_hours=wait,
         )
-    yield env.timeout(wait)
+    return env.timeout(wait)
 
 
 def renew_lapsed_approval(c17: Tail, drawdown: Drawdown) -> None:
@@ -417,13 +422,13 @@ def wait_for_the_lapse(
 
 def wait_out_known_block(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
-) -> Generator[Any, Any, bool]:
+) -> simpy.Timeout | None:
     """A closure or suspension already on that lasts past the planned landing: wait it out here.
 
     Ruling 2: a tail launches only if, as far as is known at launch, it can land on
     arrival; closures and suspensions are known once they have begun. The wait is on
     the ground at the offload station, until the block ends one leg before. Returns
-    True after such a wait (the caller looks again), False when nothing known blocks.
+    that wait (after it the caller looks again), or None when nothing known blocks.
     """
     assert c17.leg is not None
     now = env.now
@@ -432,7 +437,7 @@ def wait_out_known_block(
     free = max(weather_free, suspension_free)
     if free <= planned + _EPSILON:
         # (A block ending a rounding error after the landing would loop on zero waits.)
-        return False
+        return None
     cause = Cause.SUSPENSION if suspension_free >= weather_free else Cause.WEATHER
     wait = free - c17.leg - now
     if cause is Cause.SUSPENSION:
@@ -442,22 +447,21 @@ def wait_out_known_block(
     drawdown.record(
         c17.actor, Kind.WAITS_AT_OFFLOAD_STATION, tail=c17.number, cause=cause, duration_hours=wait
     )
-    yield env.timeout(wait)
-    return True
+    return env.timeout(wait)
 
 
 def wait_for_landing_day(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
-) -> Generator[Any, Any, bool]:
+) -> simpy.Timeout | None:
     """The landing day's slots are taken: wait here until a launch lands on the next free day.
 
-    Returns True after such a wait (the caller looks again: another tail may have
-    taken that slot meanwhile), False when the tail can launch now.
+    Returns that wait (after it the caller looks again: another tail may have taken
+    that slot meanwhile), or None when the tail can launch now.
     """
     assert c17.leg is not None
     hold = planned - (env.now + c17.leg)
     if hold <= _EPSILON:
-        return False
+        return None
     drawdown.counters.landing_slot_wait_hours += hold
     drawdown.record(
         c17.actor,
@@ -466,8 +470,7 @@ def wait_for_landing_day(
         cause=Cause.LANDING_SLOT,
         duration_hours=hold,
     )
-    yield env.timeout(hold)
-    return True
+    return env.timeout(hold)
 
 
 def land(
@@ -599,10 +602,16 @@ def service(
     if rested:
         duty_began = env.now  # the rest ends the stretch on the ground: a fresh duty day
     c17.outbound, c17.duty_began = outbound, duty_began
+    inventory = drawdown.inventory
     while True:
-        if (yield from hold_for_the_final_lift(env, c17, drawdown, load)):
-            break  # the final lift leaves now: runway and crews checked for all its tails
-        yield from wait_for_the_runway(env, c17, drawdown)
+        # Last-out people board if any are waiting; a tail carrying them holds for the
+        # final lift, which leaves together: runway and crews checked for all its tails.
+        inventory.board_last_out(load, env.now, airlift)
+        if load.last_out_aboard:
+            yield from hold_for_the_final_lift(env, c17, drawdown, load)
+            break
+        if (opens := wait_for_the_runway(env, c17, drawdown)) is not None:
+            yield opens
         # Ruling 6: the duty day is checked again after the wait for the runway (a
         # rested crew is not rested twice in a row: its day has just begun).
         if not tired(c17, env.now, duty):
@@ -638,20 +647,16 @@ def rest_crew(c17: Tail, drawdown: Drawdown, at: float | None = None) -> float:
 
 def hold_for_the_final_lift(
     env: simpy.Environment, c17: Tail, drawdown: Drawdown, load: Load
-) -> Generator[Any, Any, bool]:
-    """Last-out people board if any are waiting; a tail carrying them holds for the final lift.
+) -> Steps:
+    """A tail with last-out people aboard holds for the final lift.
 
-    Returns False for a tail without last-out people aboard (it leaves on its own).
-    A tail with them holds until the whole element is aboard, every aircraft on the
-    ground with last-out people aboard holds too and no aircraft with cargo and no
-    last-out people is on the ground; then they take off together (True).
+    It holds until the whole element is aboard, every aircraft on the ground with
+    last-out people aboard holds too and no aircraft with cargo and no last-out
+    people is on the ground; then they take off together.
     """
     airlift = drawdown.airlift
     assert airlift is not None
     inventory = drawdown.inventory
-    inventory.board_last_out(load, env.now, airlift)
-    if not load.last_out_aboard:
-        return False
     lift = drawdown.final_lift
     lift.append(c17)
     recorded = False
@@ -673,7 +678,6 @@ def hold_for_the_final_lift(
     assert departs is not None
     if departs > env.now:
         yield env.timeout(departs - env.now)
-    return True
 
 
 def final_lift_complete(drawdown: Drawdown) -> bool:
@@ -737,8 +741,10 @@ def decide_the_departure(env: simpy.Environment, drawdown: Drawdown) -> None:
     drawdown.signal_changed()
 
 
-def wait_for_the_runway(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Steps:
-    """Take off only when the airfield is open."""
+def wait_for_the_runway(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+) -> simpy.Timeout | None:
+    """Take off only when the airfield is open: the wait for it to open, or None."""
     counters = drawdown.counters
     opens = drawdown.base.closures.free_from(env.now)
     if opens > env.now:
@@ -750,7 +756,8 @@ def wait_for_the_runway(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -
             cause=Cause.WEATHER,
             duration_hours=opens - env.now,
         )
-        yield env.timeout(opens - env.now)
+        return env.timeout(opens - env.now)
+    return None
 
 
 def leave(

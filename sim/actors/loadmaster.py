@@ -167,8 +167,13 @@ class Inventory:
             for ready, positions in zip(self.line_ready, self.line_positions, strict=True)
         )
         """Pallet positions of the cargo units not yet loaded."""
-        self.last_unloaded_ready = self._last_unloaded_ready()
+        self.open_lines: list[int] = []
+        """The lines with units not yet loaded, in file order."""
+        self.open_lines_in_order: list[int] = []
+        """The same in loading order."""
+        self.last_unloaded_ready = -math.inf
         """When the last cargo unit not yet loaded is ready (``-inf``: none left)."""
+        self._lines_changed()
 
     def already_out(self, personnel_out: tuple[int, ...], cargo_out: tuple[int, ...]) -> None:
         """People and units that left before a forecast's ``as_of`` (a status file).
@@ -181,7 +186,7 @@ class Inventory:
             self.positions_unloaded -= units * self.line_positions[line]
             if self.line_sensitive[line]:
                 self.sensitive_units_left -= units
-        self.last_unloaded_ready = self._last_unloaded_ready()
+        self._lines_changed()
         for cohort, people in enumerate(personnel_out):
             self.cohort_left[cohort] -= people
             self.people_left -= people
@@ -212,24 +217,21 @@ class Inventory:
             return True
         return airlift.seats > 0 and any(self.cohort_left[i] for i in self.military_order)
 
-    def _last_unloaded_ready(self) -> float:
-        return max(
-            (
-                ready[-1]
-                for ready, loaded in zip(self.line_ready, self.line_loaded, strict=True)
-                if loaded < len(ready)
-            ),
-            default=-math.inf,
-        )
+    def _lines_changed(self) -> None:
+        """A line was loaded in full (or some left before ``as_of``): what is open now."""
+        ready, loaded = self.line_ready, self.line_loaded
+        self.open_lines = [i for i in range(len(ready)) if loaded[i] < len(ready[i])]
+        self.open_lines_in_order = [i for i in self.order if loaded[i] < len(ready[i])]
+        self.last_unloaded_ready = max((ready[i][-1] for i in self.open_lines), default=-math.inf)
 
     def next_ready_after(self, hours: float) -> float:
         """The next instant after ``hours`` when more cargo or people become ready."""
         soonest = math.inf
-        for i, ready in enumerate(self.line_ready):
-            if self.line_loaded[i] < len(ready):
-                index = bisect_right(ready, hours)
-                if index < len(ready):
-                    soonest = min(soonest, ready[index])
+        for i in self.open_lines:
+            ready = self.line_ready[i]
+            index = bisect_right(ready, hours)
+            if index < len(ready):
+                soonest = min(soonest, ready[index])
         for i in self.military_order:
             if self.cohort_left[i] and hours < self.cohort_ready[i] < soonest:
                 soonest = self.cohort_ready[i]
@@ -245,12 +247,10 @@ class Inventory:
         Tails ask this for the time they would land, several times per sortie.
         """
         positions = kg = 0.0
-        line_loaded, line_positions, line_kg = self.line_loaded, self.line_positions, self.line_kg
-        for i, ready in enumerate(self.line_ready):
-            loaded = line_loaded[i]
-            if loaded >= len(ready):
-                continue  # the whole line is loaded
-            units = bisect_right(ready, hours) - loaded
+        line_ready, line_loaded = self.line_ready, self.line_loaded
+        line_positions, line_kg = self.line_positions, self.line_kg
+        for i in self.open_lines:
+            units = bisect_right(line_ready[i], hours) - line_loaded[i]
             if units > 0:
                 positions += units * line_positions[i]
                 kg += units * line_kg[i]
@@ -279,7 +279,7 @@ class Inventory:
         free_positions = airlift.positions
         free_kg = airlift.payload_kg + _KG_TOLERANCE
         line_done = False
-        for i in self.order:
+        for i in self.open_lines_in_order:
             ready = self.line_ready[i]
             units = bisect_right(ready, hours) - self.line_loaded[i]
             if units <= 0:
@@ -306,7 +306,7 @@ class Inventory:
         self.cargo_units_aboard += cargo_units
         self.positions_unloaded -= airlift.positions - free_positions
         if line_done:
-            self.last_unloaded_ready = self._last_unloaded_ready()
+            self._lines_changed()
 
         seats = airlift.seats_with_cargo if load.cargo else airlift.seats
         seats = min(seats, int(free_kg // airlift.passenger_kg))

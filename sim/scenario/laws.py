@@ -214,10 +214,12 @@ class Draws:
     """Values of one distribution from one random stream, clipped to ``[low, high]``.
 
     Fixed values consume no random numbers, so making a field deterministic
-    never shifts the numbers another field sees.
+    never shifts the numbers another field sees. ``next()`` is bound once to the
+    cheapest callable that gives these values: the law's sampler itself when its
+    bounds lie within ``[low, high]`` (clipping would change nothing).
     """
 
-    __slots__ = ("_draw", "_fixed", "_high", "_low")
+    __slots__ = ("_draw", "_fixed", "_high", "_low", "next")
 
     def __init__(
         self,
@@ -232,21 +234,23 @@ class Draws:
         self._high = high
         self._fixed: float | None = None
         self._draw: Callable[[], float] | None = None
+        self.next: Callable[[], float]
         if isinstance(law, float):
             self._fixed = min(max(law, low), high)
+            self.next = partial(float, self._fixed)
         else:
             if rng is None:
                 raise ValueError("a random stream is needed for a non-fixed distribution")
             self._draw = law.sampler(rng)
+            least, most = law.bounds()
+            self.next = self._draw if low <= least and most <= high else self._clipped
 
     @property
     def fixed(self) -> float | None:
         """The constant value, or None when the distribution is random."""
         return self._fixed
 
-    def next(self) -> float:
-        if self._fixed is not None:
-            return self._fixed
+    def _clipped(self) -> float:
         assert self._draw is not None
         value = self._draw()
         if value < self._low:
