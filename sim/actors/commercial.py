@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sim.clock import Blocked, Clock
 from sim.randomness import Source, Streams
@@ -31,8 +30,9 @@ if TYPE_CHECKING:
     from sim.replication.world import Drawdown
 
 
-@dataclass(frozen=True, slots=True)
-class Departure:
+class Departure(NamedTuple):
+    """One departure; in time order, then service order, as plain tuples compare."""
+
     hours: float
     """Actual departure time (after any weather hold), hours since start."""
     service: int
@@ -54,14 +54,14 @@ def airline_timetable(
     ``begin_hours``: a forecast's ``as_of``; departures before it are drawn (so the
     later ones see the same numbers as a run from ``start``) but not flown.
     """
+    # A service leaves at most once at an instant: (hours, service) orders departures.
     return heapq.merge(
         *(
             _service_departures(
                 index, service, clock, horizon_hours, closures, streams, begin_hours
             )
             for index, service in enumerate(services)
-        ),
-        key=lambda departure: (departure.hours, departure.service),
+        )
     )
 
 

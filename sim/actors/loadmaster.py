@@ -463,20 +463,20 @@ def _cargo_ready_hours(
     horizon = 24.0 * scenario.simulation.horizon_days
     day_begin, day_rate, day_done = 0.0, packing.next(), 0.0  # positions packed today so far
     for i in packed_lines:
-        # Hoisted out of the loop over units (hundreds per replication): same arithmetic.
+        # One loop over the units and the days they take (hundreds a replication).
         positions, ready_at = float(lines[i].positions), ready[i].append
-        for _ in range(lines[i].count):
-            needed = positions
-            while True:
-                if day_begin >= horizon:
-                    ready_at(math.inf)
-                    break
-                left_today = day_rate - day_done
-                if day_rate > 0 and needed <= left_today + 1e-9:
-                    day_done += needed
-                    ready_at(day_begin + 24.0 * day_done / day_rate)
-                    break
-                needed -= max(0.0, left_today)
-                day_begin += 24.0
-                day_rate, day_done = packing.next(), 0.0
+        units, needed = lines[i].count, positions
+        while units:
+            if day_begin >= horizon:
+                ready[i].extend([math.inf] * units)
+                break
+            left_today = day_rate - day_done
+            if day_rate > 0 and needed <= left_today + 1e-9:
+                day_done += needed
+                ready_at(day_begin + 24.0 * day_done / day_rate)
+                units, needed = units - 1, positions
+                continue
+            needed -= max(0.0, left_today)
+            day_begin += 24.0
+            day_rate, day_done = packing.next(), 0.0
     return ready
