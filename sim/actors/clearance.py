@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
@@ -36,8 +36,7 @@ RESUBMIT_HOURS = 1.0
 """Least time between a denial and the answer to the request filed after it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     approved_hours: float
     """When the approval arrives (``inf`` if never within the horizon)."""
     requests: int
