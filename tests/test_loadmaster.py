@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from model_helpers import scenario
 
-from sim.actors.loadmaster import Inventory
+from sim.actors.loadmaster import Inventory, Load
 from sim.clock import Clock
 from sim.scenario import compiled
 from sim.scenario.compiled import compile_airlift, compile_scenario
@@ -162,3 +167,83 @@ def test_military_loads_count_full_sorties_of_ready_work() -> None:
     )
     inventory = inventory_of(sc)
     assert inventory.military_loads(0.0, airlift_of(sc)) == pytest.approx(2.0)
+
+
+def _planned_extra_tails(
+    inventory: Inventory, hours: float, airlift: compiled.Airlift, committed: int
+) -> int:
+    """The final-lift plan in full, without the loadmaster's shortcut (the reference)."""
+    if not inventory.cargo_units_unloaded or not inventory.last_out_left:
+        return 0
+    plan = inventory._copy()
+    loads = [plan.load_military(hours, airlift) for _ in range(committed)]
+    if plan.cargo_units_unloaded:
+        return 0
+    for load in loads:
+        plan.board_last_out(load, hours, airlift)
+    extra = 0
+    while plan.last_out_left:
+        load = Load([], [])
+        plan.board_last_out(load, hours, airlift)
+        if load.empty:
+            break
+        extra += 1
+    return extra
+
+
+_LINE = st.fixed_dictionaries(
+    {
+        "count": st.integers(0, 12),
+        # Positions that fill an aircraft exactly, and weights light and heavy, so
+        # that loads often end exactly at an aircraft's limits.
+        "positions": st.sampled_from([1, 2, 3, 6, 9, 18, 5, 7]),
+        "weight_kg": st.sampled_from([100, 500, 2300, 9000, 20000]),
+        "sensitive": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(_LINE, min_size=1, max_size=5),
+    packing=st.one_of(st.none(), st.integers(3, 40)),
+    last_out=st.integers(0, 300),
+    steps=st.lists(st.sampled_from([0.0, 0.5, 6.0, 24.0]) | st.floats(0, 48), max_size=12),
+)
+def test_kept_totals_and_the_final_lift_shortcut_agree_with_a_full_count(
+    lines: list[dict[str, Any]], packing: int | None, last_out: int, steps: list[float]
+) -> None:
+    """What the loadmaster keeps as loads are taken (unloaded positions, open lines, the
+    last unloaded ready time, work left) equals a count from scratch after every load,
+    and the final-lift answer with its shortcut equals the full plan for 1-4 aircraft."""
+    cargo = [{"name": f"line {i}", **line} for i, line in enumerate(lines)]
+    sc = scenario(
+        cargo=cargo,
+        personnel=[
+            {"name": "staff", "count": 40, "commercial": False},
+            {"name": "last out", "count": last_out, "commercial": False, "last_out": True},
+        ],
+        base={"packing_positions_per_day": packing},
+    )
+    inventory, airlift = inventory_of(sc), airlift_of(sc)
+    hours = 0.0
+    for step in [0.0, *steps]:
+        hours += step
+        left = [
+            len(r) - n for r, n in zip(inventory.line_ready, inventory.line_loaded, strict=True)
+        ]
+        assert inventory.positions_unloaded == sum(
+            n * p for n, p in zip(left, inventory.line_positions, strict=True)
+        )
+        assert inventory.open_lines == [i for i, n in enumerate(left) if n > 0]
+        assert inventory.last_unloaded_ready == max(
+            (inventory.line_ready[i][-1] for i, n in enumerate(left) if n > 0), default=-math.inf
+        )
+        assert inventory.military_work_left(airlift) == (
+            inventory.military_loads(math.inf, airlift) > 0
+        )
+        for committed in range(1, 5):
+            assert inventory.extra_tails_for_the_last_out(
+                hours, airlift, committed
+            ) == _planned_extra_tails(inventory, hours, airlift, committed)
+        inventory.took_off(inventory.load_military(hours, airlift))
