@@ -68,6 +68,37 @@ def test_a_status_half_way_on_the_plan_ends_when_the_plan_does(text: str) -> Non
     assert [row[0] for row in cargo_rows(result)][1:] == [129.0, 153.0, 177.0, 201.0, 225.0]
 
 
+def test_a_tail_flying_back_arrives_at_until_then_turns_around() -> None:
+    # Fri 7 Jun 11:00 = 107 h: the fifth unit left at 105 h and the tail is flying back.
+    # Arriving at 110 h (the plan's 105 + 5), its 10 h turnaround ends at 120 h: the
+    # plan again, the sixth unit at 129 h and the tenth at 225 h. Arriving 2 h later
+    # (112 h), everything after moves by 2 h: the sixth at 131 h, the tenth at 227 h.
+    sc = scenario(**TEN_SORTIES)
+    head = "as_of: 2024-06-07T11:00\ncargo_out: {pallets of 18: 5}\n"
+    on_plan = head + "tails: [{tail: 1, at: outbound, until: 2024-06-07T14:00}]\n"
+    result = simulate(prepare(sc, load_status_text(on_plan, sc)), 0)
+    assert [row[0] for row in cargo_rows(result)][1:] == [129.0, 153.0, 177.0, 201.0, 225.0]
+    late = head + "tails: [{tail: 1, at: outbound, until: 2024-06-07T16:00}]\n"
+    assert _forecast(sc, late) == 227.0
+
+
+def test_a_tail_flying_back_asks_for_its_clearance_on_arrival() -> None:
+    # Every clearance takes 2 days (48 h) from the request. Flying back at 107 h and
+    # arriving at 110 h, the tail asks then: approved at 158 h (its turnaround ended at
+    # 120 h), lands 163 h, loads to 166 h, services to 167 h: the sixth unit out at 167 h.
+    # Each later cycle: back at +5 h, approved 48 h later, 9 h at Base 101, so 62 h apart:
+    # the tenth at 167 + 4·62 = 415 h. Were it at the offload station at 107 h instead,
+    # it would ask at 107 h and the sixth would leave 3 h earlier (164 h).
+    sc = scenario(**TEN_SORTIES, clearance={"opens": "2024-06-03T00:00", "lead_days": 2})
+    head = "as_of: 2024-06-07T11:00\ncargo_out: {pallets of 18: 5}\n"
+    flying = head + "tails: [{tail: 1, at: outbound, until: 2024-06-07T14:00}]\n"
+    result = simulate(prepare(sc, load_status_text(flying, sc)), 0)
+    assert [row[0] for row in cargo_rows(result)][1:] == [167.0, 229.0, 291.0, 353.0, 415.0]
+    landed = head + "tails: [{tail: 1, at: offload_station}]\n"
+    asked_at_as_of = simulate(prepare(sc, load_status_text(landed, sc)), 0)
+    assert cargo_rows(asked_at_as_of)[1][0] == 164.0
+
+
 def test_a_status_behind_the_plan_ends_later_by_hand() -> None:
     # 120 h with only 4 units out: six sorties from a tail ready at 120 h,
     # 120 + 5 + 3 + 1 = 129 h, then every 24 h: the sixth at 129 + 24·5 = 249 h.
@@ -232,14 +263,34 @@ def test_tail_steps_and_clearances_are_checked() -> None:
     ]
 
 
+def test_a_tail_flying_back_needs_its_arrival_and_states_no_clearance() -> None:
+    sc = scenario(**TEN_SORTIES)
+    text = (
+        "as_of: 2024-06-04T00:00\n"
+        "tails:\n"
+        "  - tail: 1\n"
+        "    at: outbound\n"
+        "    approval: {granted: 2024-06-03T12:00}\n"
+    )
+    assert _problems(text, sc) == [
+        "status.yaml:3: tails[0].until: required when at is outbound (got null)",
+        "status.yaml:5: tails[0].approval: a tail flying back asks for its next clearance when "
+        "it arrives at the offload station (at until): leave this out (got null)",
+    ]
+    early = "as_of: 2024-06-04T00:00\ntails: [{tail: 1, at: outbound, until: 2024-06-03T23:00}]\n"
+    assert _problems(early, sc) == [
+        "status.yaml:2: tails[0].until: must not be before as_of (got '2024-06-03T23:00')"
+    ]
+
+
 def test_unknown_keys_and_wrong_kinds_read_like_scenario_problems() -> None:
     sc = scenario(**TEN_SORTIES)
     text = "as_of: 4 June\ntails:\n  - {tail: 1, at: ramp, bogus: 1}\n"
     assert _problems(text, sc) == [
         "status.yaml:1: as_of: must be an ISO 8601 date-time such as 2024-06-07T23:00 "
         "(got '4 June')",
-        "status.yaml:3: tails[0].at: must be one of: offload_station, inbound, base_101 "
-        "(got 'ramp')",
+        "status.yaml:3: tails[0].at: must be one of: offload_station, inbound, base_101, "
+        "outbound (got 'ramp')",
         "status.yaml:3: tails[0].bogus: unknown field 'bogus' (allowed: tail, at, until, "
         "approval, requested)",
     ]

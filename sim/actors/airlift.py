@@ -179,10 +179,15 @@ def resume(env: simpy.Environment, c17: Tail, drawdown: Drawdown, start: TailSta
     its validity from no later than ``as_of``), or the answer to the request filed
     (not before ``as_of``: it was still pending), or asking now. In the air
     toward Base 101: lands at ``until`` with its slot and load (committed). On
-    the ground at Base 101: loads what is ready now, until ``until``.
+    the ground at Base 101: loads what is ready now, until ``until``. In the air
+    flying back: arrives at the offload station at ``until``, asks for its next
+    clearance then and turns around, as after any sortie.
     """
     clock = drawdown.clock
     until = env.now if start.until is None else max(env.now, clock.hours(start.until))
+    if start.at == "outbound":
+        yield from fly_back(env, c17, drawdown, until)
+        return
     if start.at == "offload_station":
         c17.ready_at = until
         if start.approval_granted is not None:
@@ -206,6 +211,14 @@ def resume(env: simpy.Environment, c17: Tail, drawdown: Drawdown, start: TailSta
         load = yield from load_on_the_ramp(env, c17, drawdown, until)
     outbound = yield from service(env, c17, drawdown, load)
     yield from leave(env, c17, drawdown, load, outbound)
+
+
+def fly_back(env: simpy.Environment, c17: Tail, drawdown: Drawdown, until: float) -> Steps:
+    """A tail in the air from Base 101 at ``as_of``: it arrives at ``until`` (carrying nothing
+    still to count: what it took off with is out), asks for its clearance, turns around."""
+    if until > env.now:
+        yield env.timeout(until - env.now)
+    arrive_at_offload_station(env, c17, drawdown)
 
 
 def _approval_hours(start: TailStart, drawdown: Drawdown) -> float:

@@ -136,7 +136,7 @@ class TailStart:
     number: int
     """0 for the first tail."""
     at: str
-    """``offload_station``, ``inbound`` or ``base_101``."""
+    """``offload_station``, ``inbound``, ``base_101`` or ``outbound`` (flying back)."""
     until: dt.datetime | None
     approval_granted: dt.datetime | None
     approval_valid_until: dt.datetime | None

@@ -6,9 +6,12 @@ aircraft are doing. A status file says so, as of one moment (``as_of``):
 - people already out per cohort and cargo units already out per line (by name);
 - per tail (optional), where it is — ``offload_station`` (turning around there
   until ``until``), ``inbound`` (in the air toward Base 101, landing at
-  ``until``) or ``base_101`` (on the ground at Base 101, loading until
-  ``until``) — and its clearance: an ``approval`` (``granted``, optionally
-  ``valid_until``) or a request already filed (``requested``);
+  ``until``), ``base_101`` (on the ground at Base 101, loading until
+  ``until``) or ``outbound`` (in the air flying back from Base 101, arriving
+  at the offload station at ``until``, where it asks for its next clearance
+  and turns around) — and, at the offload station, its clearance: an
+  ``approval`` (``granted``, optionally ``valid_until``) or a request already
+  filed (``requested``);
 - a political suspension or an airfield closure in effect (``until``).
 
 A forecast from a status starts every replication at ``as_of``: what is listed
@@ -38,11 +41,13 @@ from sim.scenario.reading import _parse_mapping, _read_text
 from sim.scenario.validation import problems_from_validation
 from sim.scenario.yaml_reader import FieldPath, format_path
 
-Where = Literal["offload_station", "inbound", "base_101"]
+Where = Literal["offload_station", "inbound", "base_101", "outbound"]
 WHERE_MEANING = {
     "offload_station": "turning around at the offload station until `until`",
     "inbound": "in the air toward Base 101, landing at `until`",
     "base_101": "on the ground at Base 101, loading until `until`",
+    "outbound": "in the air flying back from Base 101, arriving at the offload station at "
+    "`until` (it then asks for its next clearance and turns around)",
 }
 
 
@@ -95,6 +100,9 @@ def status_json_schema() -> dict[str, Any]:
     schema = Status.model_json_schema(by_alias=True)
     for key, description in _DESCRIPTIONS.items():
         schema["properties"][key]["description"] = description
+    schema["$defs"]["TailStatus"]["properties"]["at"]["description"] = "Where the tail is: " + (
+        "; ".join(f"{where}: {meaning}" for where, meaning in WHERE_MEANING.items())
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "drawdown-sim status",
@@ -183,6 +191,16 @@ def check_status(
     return problems
 
 
+def _no_clearance_here(at: str) -> str:
+    """Why a tail away from the offload station has no clearance to state."""
+    if at == "outbound":
+        return (
+            "a tail flying back asks for its next clearance when it arrives at the offload "
+            "station (at until): leave this out"
+        )
+    return f"only a tail at the offload station waits for a clearance (this one is {at})"
+
+
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="minutes")
 
@@ -227,11 +245,7 @@ def _check_tails(problem: Any, status: Status, scenario: Scenario) -> None:
             problem((*path, "requested"), "must not be after as_of", _iso(tail.requested))
         if tail.at != "offload_station" and (tail.approval or tail.requested):
             key = "approval" if tail.approval is not None else "requested"
-            problem(
-                (*path, key),
-                f"only a tail at the offload station waits for a clearance (this one is {tail.at})",
-                None,
-            )
+            problem((*path, key), _no_clearance_here(tail.at), None)
         approval = tail.approval
         if approval is not None:
             if approval.granted > status.as_of:
