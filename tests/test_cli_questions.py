@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from progress_helpers import record_bars
 from questions_scenarios import ONE_LEAD, SIXTY_LOADS
 from runs_scenarios import write
 
@@ -175,6 +176,54 @@ def test_bad_sensitivity_options_are_usage_errors(
     assert code == 2
     assert out == ""
     assert err.splitlines()[-1] == f"drawdown sensitivity: error: {message}"
+
+
+# --- one progress bar over the whole command -----------------------------------------
+
+
+def test_solve_shows_one_bar_over_all_its_evaluations(
+    capsys: pytest.CaptureFixture[str], sixty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    code, out, _ = drawdown(capsys, "solve", sixty, "--vary", "airlift.tails", "--json")
+    assert code == 0
+    (bar,) = bars  # not one per evaluation
+    # Tails 1 … 9: the best end, the worst end and ⌈log2 8⌉ = 3 values between,
+    # 5 evaluations of 40 replications, known before the first runs.
+    assert (bar.label, bar.first_total, bar.done, bar.total) == ("solve sixty-loads", 200, 200, 200)
+    assert json.loads(out)["provenance"]["replications"] == 200
+    drawdown(capsys, "solve", sixty, "--vary", "airlift.tails", "-q")
+    assert bars[1].progress is False  # -q: no bar shown
+
+
+def test_a_frontier_shows_one_bar_over_all_its_searches(
+    capsys: pytest.CaptureFixture[str], sixty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    code, out, _ = drawdown(
+        capsys, "solve", sixty, "--vary", "airlift.tails", "--range", "3:4",
+        "--vary", "airlift.available_from", "--step", "24", "--json",
+    )  # fmt: skip
+    assert code == 0
+    (bar,) = bars
+    spent = json.loads(out)["provenance"]["replications"]
+    # Planned: two searches over the days from 22 Aug to the deadline, at most
+    # 2 + ⌈log2 25⌉ = 7 evaluations each; the bar ends at what was run.
+    assert bar.first_total == 2 * 7 * 40
+    assert bar.done == bar.total == spent <= bar.first_total
+
+
+def test_sensitivity_shows_one_bar_of_two_runs_per_input_and_the_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    path = write(tmp_path, "one-lead.yaml", ONE_LEAD)
+    assert drawdown(capsys, "sensitivity", path)[0] == 0
+    (bar,) = bars
+    # Two uncertain inputs: (2 × 2 + 1) runs × 41 replications, known up front.
+    assert (bar.label, bar.first_total, bar.done, bar.total) == (
+        "sensitivity one-lead", 205, 205, 205,
+    )  # fmt: skip
 
 
 # --- the tornado in run --plots and in the report -----------------------------------

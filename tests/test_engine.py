@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from progress_helpers import record_bars
 from runs_scenarios import RANDOM, write
 
 from sim.montecarlo.engine import (
@@ -192,3 +193,37 @@ def test_a_run_without_progress_bar_starts_no_thread(random_yaml: Path) -> None:
     before = threading.active_count()
     Engine(progress=False).run(load_scenario(random_yaml), Indices(), indices=range(3))
     assert threading.active_count() == before
+
+
+# --- one progress bar over a command ---------------------------------------------------
+
+
+def test_runs_in_a_block_share_one_bar_that_grows_beyond_its_estimate(
+    random_yaml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    scenario = load_scenario(random_yaml)
+    with Engine(progress=False) as engine:
+        with engine.progress_over("command", 10):
+            engine.run(scenario, Indices(), indices=range(4))
+            engine.run(scenario, Indices(), indices=range(4))  # 8 of the 10 expected
+            with engine.progress_over("inner", 5):  # a nested block adds its own: 15
+                engine.run(scenario, Indices(), indices=range(5))
+            engine.run(scenario, Indices(), indices=range(6))  # 19: beyond, the total grows
+        (bar,) = bars
+        assert (bar.label, bar.first_total, bar.progress) == ("command", 10, False)
+        assert (bar.done, bar.total, bar.closed) == (19, 19, True)
+        # Outside a block, every run has its own bar again.
+        engine.run(scenario, Indices(), indices=range(3))
+        engine.run(scenario, Indices(), indices=range(3))
+    assert [(b.first_total, b.done) for b in bars[1:]] == [(3, 3), (3, 3)]
+
+
+def test_an_estimate_above_what_ran_ends_at_what_ran(
+    random_yaml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    with Engine(progress=False) as engine, engine.progress_over("command", 100):
+        engine.run(load_scenario(random_yaml), Indices(), indices=range(7))
+    (bar,) = bars
+    assert (bar.first_total, bar.done, bar.total) == (100, 7, 7)

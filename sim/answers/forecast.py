@@ -241,7 +241,12 @@ def forecast_cone(
     if every_days <= 0:
         raise ValueError(f"every_days must be > 0 (got {every_days:g})")
     scenario, path = resolve(scenario_or_path, replications=replications, seed=seed)
-    with Engine(jobs, executor, progress=progress) as engine:
+    # One progress bar: the runs from the files known now, those from the median grown.
+    planned = (1 + len(statuses)) * scenario.simulation.replications
+    with (
+        Engine(jobs, executor, progress=progress) as engine,
+        engine.progress_over(f"forecast {scenario.name}", planned),
+    ):
         baseline = run(scenario, engine=engine, source=path)
         if statuses:
             loaded = sorted(

@@ -336,6 +336,7 @@ def sensitivity(
         label=f"sensitivity {resolved.name}",
         status=None if loaded is None else loaded.status,
         engine=engine,
+        planned=len(runs_wanted) * count,  # 2 × inputs + 1 runs: one bar over them all
     ) as runs:
         hours = runs.completion_hours(runs_wanted)
         spent = runs.spent()

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from sim.answers.scoring import percentile, wilson_half_width, wilson_interval
+from sim.montecarlo.engine import Engine
 from sim.montecarlo.evaluations import Evaluations, evaluations
 from sim.render.views import Table, View, Viewed
 from sim.scenario.contract import Scenario, end_of_day
@@ -317,6 +318,22 @@ def search(
     )
 
 
+def planned_evaluations(grids: Sequence[Grid]) -> int:
+    """The most evaluations a solve makes before any replications are added.
+
+    A search over ``size`` values evaluates the best end, the worst end and at most
+    ⌈log2(size − 1)⌉ values between (the deadline: one run, re-scored); a frontier
+    makes one search per value of its first field. The total of the command's one
+    progress bar (grown if ``until_precision`` adds replications).
+    """
+    last = grids[-1]
+    if last.knob.kind == "day" and last.knob.field == "deadline":
+        per_search = 1
+    else:
+        per_search = 1 if last.size <= 1 else 2 + (last.size - 2).bit_length()
+    return per_search * (grids[0].size if len(grids) == 2 else 1)
+
+
 def _meets(at: Callable[[int, int], Evaluation], count: int, target: float, g: int) -> bool:
     return at(g, count).p_on_time >= target
 
@@ -559,6 +576,7 @@ def solve(
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
     source: str | None = None,
     status: StatusLike | None = None,
+    engine: Engine | None = None,
 ) -> SolveResult:
     """The value of ``vary`` at which P(on time) reaches ``target`` (see the module docstring).
 
@@ -566,8 +584,10 @@ def solve(
     ``"LOW:HIGH"``; ``steps``: per field (hours for date-times, days for the
     deadline); ``directions``: per field, for fields without a known direction.
     ``status``: every run starts from it (a forecast; a status object or file), as
-    ``sim.run(..., status=...)``. Raises :class:`~sim.scenario.variation.VariationError`
-    for a field or range that cannot be used.
+    ``sim.run(..., status=...)``. ``engine``: an open engine to share with the rest of
+    a command (one pool; ``jobs``, ``executor`` and ``progress`` are then its own).
+    Raises :class:`~sim.scenario.variation.VariationError` for a field or range that
+    cannot be used.
     """
     from sim.montecarlo.runs import resolve
 
@@ -611,6 +631,8 @@ def solve(
         progress=progress,
         label=f"solve {resolved.name}",
         status=None if loaded is None else loaded.status,
+        engine=engine,
+        planned=planned_evaluations(grids) * count,
     ) as runs:
         found: Search | None = None
         frontier: list[FrontierPoint] | None = None

@@ -31,6 +31,12 @@ plotting library is loaded. The global start method is never touched. Any other
 ``Client.get_executor()``), or the address of a Dask cluster,
 ``"dask://HOST:PORT"`` (see :mod:`sim.montecarlo.cluster`).
 
+**One progress bar per command.** Each run shows its own bar, unless a
+command opens one over all its runs with :meth:`Engine.progress_over` (``solve``,
+``sensitivity``, ``report``): every run inside adds its replications to that bar,
+whose total is the command's when known up front and grows when a run goes beyond
+it (the bar never shows more done than its total).
+
 **Interrupts and faults** (:mod:`sim.montecarlo.workers`). Ctrl-C, SIGTERM or
 SIGHUP (as the command line handles them) cancel pending chunks, stop and join
 the workers and re-raise; workers ignore SIGINT so that only the parent reacts,
@@ -50,7 +56,7 @@ import traceback
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -215,6 +221,7 @@ class Engine:
         self._stack = ExitStack()
         self._started = False
         self._method = ""  # the start method of the engine's own workers
+        self._bar: _CommandBar | None = None  # the command's one bar (progress_over)
 
     # -- life cycle ------------------------------------------------------------
 
@@ -268,6 +275,29 @@ class Engine:
         pool = start_pool(self.jobs - 1, self._method)
         self._own = pool
         self._executor = pool
+
+    # -- progress --------------------------------------------------------------
+
+    @contextmanager
+    def progress_over(self, label: str, replications: int = 0) -> Iterator[None]:
+        """One progress bar over every run made in the block, instead of one per run.
+
+        ``replications``: the block's total when known up front (0: unknown); a run
+        beyond it grows the total; at the end it is what was run. Inside an open
+        block (a command's), a second block adds to the first bar.
+        """
+        if self._bar is not None:
+            self._bar.expect(replications)
+            yield
+            return
+        self._start()  # the pool first: tqdm's monitor thread would forbid forking it
+        with _progress_bar(replications, label, self.progress) as bar:
+            self._bar = _CommandBar(bar, replications)
+            try:
+                yield
+                self._bar.finish()
+            finally:
+                self._bar = None
 
     # -- running ---------------------------------------------------------------
 
@@ -324,7 +354,11 @@ class Engine:
             names = [batch.prepared.scenario.name for batch in batches]
             label = names[0] if len(set(names)) == 1 else f"{len(batches)} scenarios"
         parts: list[dict[int, Any]] = [{} for _ in batches]
-        with _progress_bar(total, label, self.progress) as bar:
+        shared = self._bar
+        if shared is not None:
+            shared.start(total)
+        own = _progress_bar(total, label, self.progress) if shared is None else nullcontext(shared)
+        with own as bar:
             for position, chunk, part in self._chunks(batches, chunks):
                 parts[position][chunk.start] = part
                 bar.update(len(chunk))
@@ -472,6 +506,8 @@ class _NoBar:
     """The progress bar when none is shown (tqdm would start its monitor thread anyway,
     and a process running a second thread no longer forks its workers)."""
 
+    total = 0
+
     def __enter__(self) -> _NoBar:
         return self
 
@@ -480,6 +516,42 @@ class _NoBar:
 
     def update(self, count: int) -> None:
         return None
+
+
+class _CommandBar:
+    """A command's one bar: runs announce their replications, then report them done.
+
+    The total is the command's estimate (``expected``), grown as runs start beyond
+    it, and set to what was run when the command ends.
+    """
+
+    def __init__(self, bar: Any, expected: int) -> None:
+        self.bar = bar
+        self.expected = expected
+        self.started = 0
+        self.done = 0
+
+    def expect(self, replications: int) -> None:
+        """More work announced (a nested block): the total grows by it."""
+        self.expected = max(self.expected, self.started) + replications
+        self._set_total(self.expected)
+
+    def start(self, replications: int) -> None:
+        """A run of ``replications`` begins; the total grows if it goes beyond."""
+        self.started += replications
+        if self.started > self.bar.total:
+            self._set_total(self.started)
+
+    def update(self, count: int) -> None:
+        self.done += count
+        self.bar.update(count)
+
+    def finish(self) -> None:
+        self._set_total(self.done)
+
+    def _set_total(self, total: int) -> None:
+        # Shown at the next update: refresh() would show a bar before its one-second delay.
+        self.bar.total = total
 
 
 def _progress_bar(total: int, label: str, progress: bool | None) -> Any:

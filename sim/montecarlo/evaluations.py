@@ -8,7 +8,9 @@ command: one :class:`~sim.montecarlo.engine.Engine` (so one pool: a tornado over
 20 inputs never starts 40), the same root seed and replication indices for
 every run (common random numbers: neighbouring values differ only by the
 change), and the count of what was spent: runs ("evaluations"), replications
-and wall time. Several runs given at once go through one queue of chunks.
+and wall time. Several runs given at once go through one queue of chunks, and
+all the runs of the command share one progress bar
+(:meth:`~sim.montecarlo.engine.Engine.progress_over`).
 """
 
 from __future__ import annotations
@@ -120,13 +122,17 @@ def evaluations(
     label: str = "",
     status: Status | None = None,
     engine: Engine | None = None,
+    planned: int = 0,
 ) -> Iterator[Evaluations]:
     """Open :class:`Evaluations` on a new engine, closed when the block ends.
 
     ``engine``: an open engine to share with the rest of a command instead (one pool).
+    ``planned``: the replications the runs are expected to take in all (0: unknown),
+    the total of their one progress bar (grown if they take more).
     """
     if engine is not None:
-        yield Evaluations(engine, seed, replications, label, status)
+        with engine.progress_over(label, planned):
+            yield Evaluations(engine, seed, replications, label, status)
         return
-    with Engine(jobs, executor, progress=progress) as own:
+    with Engine(jobs, executor, progress=progress) as own, own.progress_over(label, planned):
         yield Evaluations(own, seed, replications, label, status)
