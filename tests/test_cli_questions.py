@@ -253,3 +253,83 @@ def test_report_has_what_matters_most_when_asked(
     # By hand (as in the sensitivity test above): the lead time first, its swing 1.6 days.
     assert "<tr><td>1</td><td>clearance.lead_days</td><td>1.2</td><td>2.8</td>" in html
     assert "<td>1.6 d</td></tr><tr><td>2</td><td>airlift.service_hours</td>" in html
+
+
+# --- what it takes in the report ----------------------------------------------------
+
+
+def test_report_has_what_it_takes_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sixty: Path
+) -> None:
+    output = tmp_path / "r.html"
+    options = ["--solve", "airlift.tails=1:4", "-o", output]
+    assert drawdown(capsys, "report", sixty, "-q", *options)[0] == 0
+    html = output.read_text(encoding="utf-8")
+    assert "<h3>What it takes</h3>" in html
+    # By hand: 3 tails finish on 10 Sep, 2 on 20 Sep; searched over 1 … 4.
+    assert "<strong>answer: airlift.tails = 3 (sure:" in html
+    assert "<li>airlift.tails = 2: 0.0 % [0.0, 8.8] (40 replications)</li>" in html
+    assert "searched by bisection over airlift.tails 1 … 4." in html
+    assert 'data-figure="solve"' in html
+
+
+def test_report_answers_for_another_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sixty: Path
+) -> None:
+    output = tmp_path / "r.html"
+    options = ["--solve", "deadline", "--target", "0.5", "-o", output]
+    assert drawdown(capsys, "report", sixty, "-q", *options)[0] == 0
+    html = output.read_text(encoding="utf-8")
+    # The earliest deadline: 3 tails finish 2024-09-10T09:00 every time, so the 10th.
+    assert "The earliest deadline for P(on time) ≥ 50.0 %." in html
+    assert "<strong>answer: deadline = 2024-09-10 (sure:" in html
+
+
+def test_report_runs_everything_under_one_bar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    sixty: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bars = record_bars(monkeypatch)
+    options = ["--tornado", "--solve", "airlift.tails", "-o", tmp_path / "r.html"]
+    assert drawdown(capsys, "report", sixty, *options)[0] == 0
+    (bar,) = bars
+    # The run (40), the tornado of a scenario without uncertain inputs (its baseline, 40)
+    # and the solve (5 evaluations of 40), known before anything runs.
+    assert (bar.label, bar.first_total, bar.done, bar.total) == ("report", 280, 280, 280)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--target", "0.8"], "--target goes with --solve FIELD"),
+        (["--solve", "airlift.tials"],
+         f"unknown field 'airlift.tials': no 'tials' (allowed: {ALLOWED_AIRLIFT}); "
+         "did you mean 'tails'?"),
+        (["--solve", "airlift.payload_kg"],
+         "--solve airlift.payload_kg: no known direction; `drawdown solve FILE --vary "
+         "airlift.payload_kg --direction increasing|decreasing` answers for it"),
+        (["--solve", "airlift.tails=5:2"],
+         "airlift.tails: the range must go from low to high (got 5:2)"),
+        (["--solve", "airlift.tails", "--solve", "deadline", "--solve", "base.parking"],
+         "--solve one field, or twice for a frontier (got 3)"),
+        (["--solve", "airlift.tails", "--target", "1.5"],
+         "argument --target: must lie in [0, 1] (got 1.5)"),
+    ],
+)  # fmt: skip
+def test_bad_report_solve_options_are_usage_errors(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    sixty: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    message: str,
+) -> None:
+    bars = record_bars(monkeypatch)
+    code, out, err = drawdown(capsys, "report", sixty, *options, "-o", tmp_path / "r.html")
+    assert code == 2
+    assert out == ""
+    assert err.splitlines()[-1] == f"drawdown report: error: {message}"
+    assert not bars  # nothing ran
+    assert not (tmp_path / "r.html").exists()

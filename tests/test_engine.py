@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from progress_helpers import record_bars
+from progress_helpers import RecordedBar, record_bars
 from runs_scenarios import RANDOM, write
 
 from sim.montecarlo.engine import (
@@ -207,16 +207,25 @@ def test_runs_in_a_block_share_one_bar_that_grows_beyond_its_estimate(
         with engine.progress_over("command", 10):
             engine.run(scenario, Indices(), indices=range(4))
             engine.run(scenario, Indices(), indices=range(4))  # 8 of the 10 expected
-            with engine.progress_over("inner", 5):  # a nested block adds its own: 15
+            with engine.progress_over("inner", 1):  # counted in the 2 left: still 10
+                engine.run(scenario, Indices(), indices=range(1))
+            assert bar_total(bars) == 10
+            with engine.progress_over("inner", 5):  # more than the 1 left: 9 + 5 = 14
+                assert bar_total(bars) == 14
                 engine.run(scenario, Indices(), indices=range(5))
-            engine.run(scenario, Indices(), indices=range(6))  # 19: beyond, the total grows
+            engine.run(scenario, Indices(), indices=range(6))  # 20: beyond, the total grows
         (bar,) = bars
         assert (bar.label, bar.first_total, bar.progress) == ("command", 10, False)
-        assert (bar.done, bar.total, bar.closed) == (19, 19, True)
+        assert (bar.done, bar.total, bar.closed) == (20, 20, True)
         # Outside a block, every run has its own bar again.
         engine.run(scenario, Indices(), indices=range(3))
         engine.run(scenario, Indices(), indices=range(3))
     assert [(b.first_total, b.done) for b in bars[1:]] == [(3, 3), (3, 3)]
+
+
+def bar_total(bars: list[RecordedBar]) -> int:
+    (bar,) = bars
+    return bar.total
 
 
 def test_an_estimate_above_what_ran_ends_at_what_ran(

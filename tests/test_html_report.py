@@ -8,10 +8,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from questions_scenarios import SIXTY_LOADS
 
 import sim
+from sim.answers.solving import SolveResult
 from sim.cli.main import main
 from sim.render.html import render_report
+from sim.scenario.contract import Scenario
+from sim.scenario.reading import load_scenario
 
 FULL = Path(__file__).parent / "scenarios" / "valid" / "full.yaml"
 RUN_FIGURES = 6  # burndown ×2, completion, timeline ×2, lateness drivers
@@ -157,3 +161,90 @@ def test_run_plots_writes_the_figures(tmp_path: Path) -> None:
 def test_run_svg_needs_plots(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(FULL), "-n", "2", "-q", "--svg"]) == 2
     assert "--svg goes with --plots" in capsys.readouterr().err
+
+
+# --- what it takes: the solve section ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sixty(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    path = tmp_path_factory.mktemp("sixty") / "sixty-loads.yaml"
+    path.write_text(SIXTY_LOADS, encoding="utf-8")
+    return load_scenario(path)
+
+
+@pytest.fixture(scope="module")
+def sixty_run(sixty: Scenario) -> sim.RunResult:
+    return sim.run(sixty, progress=False)
+
+
+@pytest.fixture(scope="module")
+def tails_answer(sixty: Scenario) -> SolveResult:
+    return sim.solve(sixty, "airlift.tails", progress=False)
+
+
+def _section(text: str, heading: str) -> str:
+    """From ``heading`` to the next section of the scenario's part."""
+    start = text.index(heading)
+    return text[start : text.index("<h3>What happened", start)]
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_report_says_what_it_takes_with_its_evidence_figure_and_evaluations(
+    sixty_run: sim.RunResult, tails_answer: SolveResult
+) -> None:
+    plain = render_report(sixty_run)
+    assert "What it takes" not in plain
+    text = render_report(sixty_run, solves=[tails_answer])
+    section = _section(text, "<h3>What it takes</h3>")
+    page = _parse(section)
+    words = " ".join(page.text)
+    assert "The fewest C-17 tails for P(on time) ≥ 90.0 %." in words
+    # By hand (questions_scenarios.py): 3 tails finish on 10 Sep, 2 on 20 Sep, every time.
+    assert "answer: airlift.tails = 3 (sure:" in words
+    assert "<li>airlift.tails = 3: 100.0 % [91.2, 100.0] (40 replications)</li>" in section
+    assert "<li>airlift.tails = 2: 0.0 % [0.0, 8.8] (40 replications)</li>" in section
+    assert page.figures == ["solve"]
+    # Every evaluation, in the order the search made them: 9, 1, 5, 3, 2.
+    assert "5 evaluations, 200 replications" in words
+    values = re.findall(r"<tr><td>(\d)</td><td class=\"number\">", section)
+    assert values == ["9", "1", "5", "3", "2"]
+    _no_external_resources(text, _parse(text))
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_a_solve_of_another_scenario_is_not_shown(
+    runs: list[sim.RunResult], tails_answer: SolveResult
+) -> None:
+    assert "What it takes" not in render_report(runs[0], solves=[tails_answer])
+
+
+@pytest.mark.usefixtures("quick_figures")
+def test_report_draws_the_frontier_of_two_fields(sixty: Scenario, sixty_run: sim.RunResult) -> None:
+    result = sim.solve(
+        sixty,
+        ["airlift.tails", "airlift.available_from"],
+        ranges={"airlift.tails": (2, 4)},
+        steps={"airlift.available_from": 24},
+        progress=False,
+    )
+    section = _section(render_report(sixty_run, solves=[result]), "<h3>What it takes</h3>")
+    page = _parse(section)
+    assert page.figures == ["frontier"]
+    assert "airlift.tails 2 … 4 one by one, and for each a bisection over" in " ".join(page.text)
+    # By hand (test_solving.py): with 2 tails never; 3 tails: 27 Aug; 4 tails: 1 Sep
+    # (at a 24-hour step from 22 Aug 00:00).
+    assert "<tr><td>2</td><td>unreachable</td><td>best 0.0 %</td><td></td><td>yes</td></tr>" in (
+        section
+    )
+    assert "<tr><td>3</td><td>2024-08-27 00:00</td><td>100.0 %</td>" in section
+    assert "<tr><td>4</td><td>2024-09-01 00:00</td><td>100.0 %</td>" in section
+
+
+def test_the_solve_figure_is_embedded_as_a_picture(
+    sixty_run: sim.RunResult, tails_answer: SolveResult
+) -> None:
+    section = _section(render_report(sixty_run, solves=[tails_answer]), "<h3>What it takes</h3>")
+    (image,) = _parse(section).images
+    assert str(image["src"]).startswith("data:image/png;base64,")
+    assert image["alt"] == "sixty-loads: solve"

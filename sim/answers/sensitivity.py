@@ -286,6 +286,11 @@ def inputs_of(scenario: Scenario, also: Sequence[str] = ()) -> list[UncertainInp
     return inputs
 
 
+def planned_runs(scenario: Scenario, also: Sequence[str] = ()) -> int:
+    """The runs of a sensitivity: the baseline, and each input at its low and high end."""
+    return 1 + 2 * len(inputs_of(scenario, also))
+
+
 def _at(scenario: Scenario, item: UncertainInput, value: Any) -> Scenario:
     k = knob(scenario, item.field, "increasing")
     if k.kind == "scale":

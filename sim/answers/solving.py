@@ -589,6 +589,65 @@ def solve(
     Raises :class:`~sim.scenario.variation.VariationError` for a field or range that
     cannot be used.
     """
+    plan = plan_solve(
+        scenario_or_path,
+        vary,
+        target=target,
+        ranges=ranges,
+        steps=steps,
+        directions=directions,
+        replications=replications,
+        seed=seed,
+        overrides=overrides,
+        status=status,
+    )
+    return run_solve(
+        plan,
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
+        until_precision=until_precision,
+        max_replications=max_replications,
+        source=source,
+        engine=engine,
+    )
+
+
+@dataclass(frozen=True)
+class SolvePlan:
+    """A solve checked and laid out before anything runs (:func:`plan_solve`)."""
+
+    scenario: Scenario
+    path: str | None
+    status: LoadedStatus | None
+    target: float
+    knobs: tuple[Knob, ...]
+    grids: tuple[Grid, ...]
+
+    @property
+    def planned_replications(self) -> int:
+        """The most replications the search makes before any are added (its bar's total)."""
+        return planned_evaluations(self.grids) * self.scenario.simulation.replications
+
+
+def plan_solve(
+    scenario_or_path: Scenario | str | os.PathLike[str],
+    vary: str | Sequence[str],
+    *,
+    target: float = DEFAULT_TARGET,
+    ranges: Mapping[str, tuple[Any, Any] | str] | None = None,
+    steps: Mapping[str, float] | None = None,
+    directions: Mapping[str, Direction] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    status: StatusLike | None = None,
+) -> SolvePlan:
+    """Every check of :func:`solve` (fields, directions, ranges, steps), nothing run.
+
+    A command solving several scenarios (``report --solve``) checks them all first.
+    Raises :class:`~sim.scenario.variation.VariationError` as :func:`solve` does.
+    """
     from sim.montecarlo.runs import resolve
 
     fields = [vary] if isinstance(vary, str) else list(vary)
@@ -607,8 +666,6 @@ def solve(
                 f"{k.field} has no known direction: say whether a larger value helps "
                 "(--direction increasing) or hurts (--direction decreasing)"
             )
-    if len(knobs) == 2 and knobs[1].field == "deadline" and knobs[0].field == "deadline":
-        raise VariationError("the two fields of a frontier must differ")
     grids = tuple(
         make_grid(resolved, k, (ranges or {}).get(k.field), (steps or {}).get(k.field))
         for k in knobs
@@ -621,6 +678,22 @@ def solve(
     for grid in grids:  # every end of every range must make a valid scenario
         grid.knob.apply(resolved, grid.low)
         grid.knob.apply(resolved, grid.high)
+    return SolvePlan(resolved, path, loaded, target, knobs, grids)
+
+
+def run_solve(
+    plan: SolvePlan,
+    *,
+    jobs: int = 1,
+    executor: Executor | str | None = None,
+    progress: bool | None = None,
+    until_precision: float | None = None,
+    max_replications: int = DEFAULT_MAX_REPLICATIONS,
+    source: str | None = None,
+    engine: Engine | None = None,
+) -> SolveResult:
+    """The search of a checked :class:`SolvePlan` (arguments as in :func:`solve`)."""
+    resolved, loaded, grids, target = plan.scenario, plan.status, plan.grids, plan.target
     count = resolved.simulation.replications
     settings = Settings(count, max(max_replications, count), until_precision)
     with evaluations(
@@ -632,12 +705,12 @@ def solve(
         label=f"solve {resolved.name}",
         status=None if loaded is None else loaded.status,
         engine=engine,
-        planned=planned_evaluations(grids) * count,
+        planned=plan.planned_replications,
     ) as runs:
         found: Search | None = None
         frontier: list[FrontierPoint] | None = None
         if len(grids) == 1:
-            evaluate = scenario_evaluator(resolved, knobs[0], runs)
+            evaluate = scenario_evaluator(resolved, plan.knobs[0], runs)
             found = search(grids[0], evaluate, target, settings)
         else:
             frontier = _frontier(resolved, grids, runs, target, settings)
@@ -647,7 +720,7 @@ def solve(
     return SolveResult(
         scenario=resolved.name,
         target=target,
-        knobs=knobs,
+        knobs=plan.knobs,
         grids=grids,
         search=found,
         frontier=None if frontier is None else tuple(frontier),
@@ -656,7 +729,7 @@ def solve(
         provenance={
             "scenario": resolved.name,
             "digest": scenario_digest(resolved),
-            "source": path or source,
+            "source": plan.path or source,
             **({} if loaded is None else {"status": _status_dict(loaded)}),
             **spent.to_dict(),
         },

@@ -57,7 +57,7 @@ def _step(text: str) -> float:
     return value
 
 
-def _target(text: str) -> float:
+def target_probability(text: str) -> float:
     value = fraction(low_open=False)(text)
     if value == 0:
         raise argparse.ArgumentTypeError("must be > 0 (got 0)")
@@ -148,7 +148,7 @@ def add_solve(verbs: Any) -> None:
         "hurts (decreasing); needed for fields without a known direction",
     )  # fmt: skip
     parser.add_argument(
-        "--target", type=_target, default=0.9, metavar="P",
+        "--target", type=target_probability, default=0.9, metavar="P",
         help="the P(on time) to reach (default 0.9)",
     )  # fmt: skip
     run_options(parser)

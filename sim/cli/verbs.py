@@ -41,14 +41,16 @@ from sim.cli.options import (
     split_values,
     write_output,
 )
-from sim.cli.questions import add_forecast, add_sensitivity, add_solve
+from sim.cli.questions import add_forecast, add_sensitivity, add_solve, target_probability
 from sim.render.terminal import printable
 from sim.scenario.problems import ScenarioError
 
 if TYPE_CHECKING:
     from sim.answers.results import RunResult
     from sim.answers.sensitivity import SensitivityResult
+    from sim.answers.solving import SolvePlan, SolveResult
     from sim.montecarlo.engine import Engine
+    from sim.scenario.contract import Scenario
 
 
 # --- validate and schema ------------------------------------------------------
@@ -478,7 +480,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_output_path(args.output, args)
     scenarios = load_scenarios(args)  # every file's problems at once, before any run
     check_status_option(args, scenarios)
-    with engine_of(args) as engine:  # one pool for the runs and any tornado
+    plans = _solve_plans(args, scenarios)  # every --solve problem too, before any run
+    planned = _report_replications(args, scenarios, plans)
+    # One pool, and one progress bar, for the runs, any tornado and any solve.
+    with engine_of(args) as engine, engine.progress_over("report", planned):
         comparison = compare(
             scenario_paths(args),
             overrides=args.overrides,
@@ -489,11 +494,89 @@ def cmd_report(args: argparse.Namespace) -> int:
             engine=engine,
         )
         sensitivities = _sensitivities(args, engine) if args.tornado else []
+        solves = _solves(args, plans, engine)
     paths = scenario_paths(args)
     runs = [_with_source(run, path) for run, path in zip(comparison.results, paths, strict=True)]
     output_folder(output)
-    write_report(runs, output, svg=args.svg, title=args.title, sensitivities=sensitivities)
+    write_report(
+        runs,
+        output,
+        svg=args.svg,
+        title=args.title,
+        sensitivities=sensitivities,
+        solves=solves,
+    )
     return 0
+
+
+def _solve_plans(args: argparse.Namespace, scenarios: list[Scenario]) -> list[SolvePlan]:
+    """``report --solve FIELD[=LOW:HIGH]`` (twice: a frontier), checked for every scenario."""
+    if not args.solve:
+        if args.target is not None:
+            raise UsageError("--target goes with --solve FIELD")
+        return []
+    from sim.answers.solving import DEFAULT_TARGET, plan_solve
+    from sim.scenario.variation import VariationError, knob
+
+    if len(args.solve) > 2:
+        raise UsageError(f"--solve one field, or twice for a frontier (got {len(args.solve)})")
+    fields, ranges = [], {}
+    for item in args.solve:
+        name, equals, bounds = item.partition("=")
+        fields.append(name.strip())
+        if equals:
+            ranges[name.strip()] = bounds
+    plans = []
+    try:
+        for scenario in scenarios:
+            for name in fields:
+                if knob(scenario, name).direction is None:
+                    raise UsageError(
+                        f"--solve {name}: no known direction; `drawdown solve FILE --vary "
+                        f"{name} --direction increasing|decreasing` answers for it"
+                    )
+            plans.append(
+                plan_solve(
+                    scenario,
+                    fields,
+                    target=DEFAULT_TARGET if args.target is None else args.target,
+                    ranges=ranges,
+                    replications=args.replications,
+                    seed=args.seed,
+                    status=args.status,
+                )
+            )
+    except VariationError as error:
+        raise UsageError(str(error)) from None
+    return plans
+
+
+def _report_replications(
+    args: argparse.Namespace, scenarios: list[Scenario], plans: list[SolvePlan]
+) -> int:
+    """The report's replications as far as known up front: its runs, tornados and solves."""
+    from sim.answers.sensitivity import planned_runs
+
+    counts = [args.replications or scenario.simulation.replications for scenario in scenarios]
+    runs = sum(counts)
+    if args.tornado:
+        runs += sum(
+            planned_runs(scenario) * count
+            for scenario, count in zip(scenarios, counts, strict=True)
+        )
+    return runs + sum(plan.planned_replications for plan in plans)
+
+
+def _solves(args: argparse.Namespace, plans: list[SolvePlan], engine: Engine) -> list[SolveResult]:
+    """``report --solve``: each scenario's answer, on the report's engine."""
+    from sim.answers.solving import run_solve
+
+    if not plans:
+        return []
+    return [
+        run_solve(plan, source=path, engine=engine)
+        for plan, path in zip(plans, scenario_paths(args), strict=True)
+    ]
 
 
 def _with_source(run: RunResult, path: str) -> RunResult:
@@ -513,6 +596,8 @@ def add_report(verbs: Any) -> None:
             "drawdown report scenarios/historical-2024.yaml -o out/report.html",
             "drawdown report scenarios/plan-1000.yaml scenarios/coa-more-tails.yaml "
             "-n 500 -o out/coas.html",
+            "drawdown report scenarios/coa-clearances-month-late.yaml --tornado "
+            "--solve airlift.tails=1:8 --target 0.9 -o out/what-it-takes.html",
         ],
     )
     add_scenario_arguments(parser, many=True)
@@ -525,6 +610,20 @@ def add_report(verbs: Any) -> None:
         action="store_true",
         help="add what matters most to each scenario: its tornado chart and ranked inputs "
         "(runs each uncertain input at its low and high end, as drawdown sensitivity does)",
+    )
+    parser.add_argument(
+        "--solve",
+        action="append",
+        metavar="FIELD[=LOW:HIGH]",
+        help="add what it takes to each scenario: the value of FIELD at which P(on time) "
+        "reaches --target, with its evidence, evaluations and figure, as drawdown solve "
+        "--vary FIELD [--range LOW:HIGH] finds it; twice: the frontier of the two fields",
+    )
+    parser.add_argument(
+        "--target",
+        type=target_probability,
+        metavar="P",
+        help="with --solve: the P(on time) to reach (default 0.9)",
     )
     parser.add_argument("--title", help="the report's title (default: from the scenarios)")
 

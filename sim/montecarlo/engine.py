@@ -284,7 +284,8 @@ class Engine:
 
         ``replications``: the block's total when known up front (0: unknown); a run
         beyond it grows the total; at the end it is what was run. Inside an open
-        block (a command's), a second block adds to the first bar.
+        block (a command's), a second block uses the first bar, whose total grows
+        if what is left of it is less than the second block's ``replications``.
         """
         if self._bar is not None:
             self._bar.expect(replications)
@@ -532,9 +533,10 @@ class _CommandBar:
         self.done = 0
 
     def expect(self, replications: int) -> None:
-        """More work announced (a nested block): the total grows by it."""
-        self.expected = max(self.expected, self.started) + replications
-        self._set_total(self.expected)
+        """Work announced by a nested block: the total grows if it was not counted."""
+        self.expected = max(self.expected, self.started + replications)
+        if self.expected > self.bar.total:
+            self._set_total(self.expected)
 
     def start(self, replications: int) -> None:
         """A run of ``replications`` begins; the total grows if it goes beyond."""

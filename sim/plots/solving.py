@@ -106,7 +106,14 @@ def frontier(result: SolveResult, ax: Axes | None = None) -> Axes:
 
         locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
         ax.yaxis.set_major_locator(locator)
-        ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        # Day and month on every tick, no offset text: above the y axis it ran into the title.
+        formatter = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+            locator,
+            formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M"],
+            show_offset=False,
+        )
+        ax.yaxis.set_major_formatter(formatter)
     if _is_date(first):
         date_axis(ax)
     elif first.kind == "count":

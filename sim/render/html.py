@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from sim.answers.results import Comparison, RunResult
     from sim.answers.sensitivity import SensitivityResult
+    from sim.answers.solving import SolveResult
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
@@ -36,6 +37,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; co
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
 h3 { font-size: 1.05em; }
+h4 { font-size: 0.98em; margin-bottom: 0.3em; }
 .subtitle { color: #555; margin-top: 0; }
 .verdict { display: inline-block; padding: 0.15em 0.6em; border-radius: 4px; font-weight: bold;
            color: #fff; }
@@ -80,6 +82,10 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "compare-completion": "Completion dates of each course of action: P10 to P90 (bar) and "
     "median (dot).",
     "compare-lateness-drivers": "Where the time goes, course of action by course of action.",
+    "solve": "P(on time) at each value the search evaluated, with its 95 % interval; the "
+    "target (dashed) and the answer (ringed; an open ring when not yet sure).",
+    "frontier": "For each value of the first field, the answer for the second: on time at the "
+    "target with the second field at this value or better (× unreachable in the range).",
 }
 
 
@@ -269,6 +275,90 @@ def _sensitivity_section(result: SensitivityResult, *, svg: bool) -> str:
     )
 
 
+def _table_of(columns: Sequence[str], rows: Sequence[Sequence[str]], numbers: int = 0) -> str:
+    """A table of text cells; the last ``numbers`` columns right-aligned."""
+    head = "".join(f"<th>{_e(column)}</th>" for column in columns)
+    first_number = len(columns) - numbers
+
+    def cell(position: int, text: str) -> str:
+        kind = ' class="number"' if position >= first_number else ""
+        return f"<td{kind}>{_e(text)}</td>"
+
+    body = "".join(
+        "<tr>" + "".join(cell(i, text) for i, text in enumerate(row)) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _frontier_table(result: SolveResult) -> str:
+    first, second = result.knobs
+    rows = []
+    for point in result.frontier or ():
+        found = point.search
+        answer = found.answer
+        if answer is None:
+            best = found.neighbour
+            assert best is not None
+            best_p = f"best {_percent(best.p_on_time)}"
+            sure = "yes" if found.sure else "no"
+            rows.append((first.show(point.value), "unreachable", best_p, "", sure))
+            continue
+        low, high = answer.ci95
+        rows.append((first.show(point.value), second.show(answer.value),
+                     _percent(answer.p_on_time), f"{_percent(low)} – {_percent(high)}",
+                     "yes" if found.sure else "no"))  # fmt: skip
+    columns = (first.field, second.field, "P(on time)", "95 % interval", "sure")
+    return "<h4>The frontier</h4>" + _table_of(columns, rows)
+
+
+def _solve_section(result: SolveResult, *, svg: bool) -> str:
+    """What it takes: the answer with its evidence, the figure, every evaluation (``--solve``)."""
+    from sim.answers.solving import answer_lines
+    from sim.plots.solving import frontier, solve_curve
+    from sim.plots.style import figure_of_axes
+    from sim.render.questions import wanted
+
+    k = result.knobs[-1]
+    target = _percent(result.target)
+    if result.search is not None:
+        question = f"{wanted(k)} for P(on time) ≥ {target}"
+        verdict, *evidence = answer_lines(result)
+        answer = (
+            f"<p class='headline'><strong>{_e(verdict)}</strong></p>"
+            + "<ul>"
+            + "".join(f"<li>{_e(line)}</li>" for line in evidence)
+            + "</ul>"
+        )
+        stem, draw = "solve", solve_curve
+    else:
+        question = f"for each {result.knobs[0].field}, {wanted(k)} for P(on time) ≥ {target}"
+        answer = _frontier_table(result)
+        stem, draw = "frontier", frontier
+    figure = _figure_block(
+        stem, lambda: figure_of_axes(draw(result)), svg=svg, title=result.scenario
+    )
+    (evaluations,) = result.view().tables
+    spent = result.provenance
+    status = spent.get("status")
+    if status is not None:
+        answer += (
+            "<p class='note'>A forecast: every run started from the status as of "
+            f"{_e(status['as_of'])}.</p>"
+        )
+    ranges = [f"{g.knob.field} {g.knob.show(g.low)} … {g.knob.show(g.high)}" for g in result.grids]
+    searched = f"searched by bisection over {ranges[-1]}"
+    if len(ranges) == 2:
+        searched = f"{ranges[0]} one by one, and for each a bisection over {ranges[-1]}"
+    return (
+        f"<h3>What it takes</h3><p>{_e(question[0].upper() + question[1:])}. Every value "
+        "run with the same seed and replication numbers (common random numbers); "
+        f"{_e(searched)}.</p>{answer}{figure}"
+        f"<h4>Evaluations</h4><p class='note'>{spent['evaluations']} evaluations, "
+        f"{spent['replications']:,} replications, in the order the search made them.</p>"
+        + _table_of(evaluations.columns, [[c or MISSING for c in r] for r in evaluations.rows], 3)
+    )
+
+
 def _provenance(run: RunResult) -> str:
     from sim.render.data import score_dict
 
@@ -291,10 +381,12 @@ def render_report(
     title: str | None = None,
     generated: dt.datetime | None = None,
     sensitivities: Sequence[SensitivityResult] = (),
+    solves: Sequence[SolveResult] = (),
 ) -> str:
     """The whole report as one HTML string (figures embedded; no external resources).
 
-    ``sensitivities``: a "what matters most" section (tornado) in each scenario's part.
+    ``sensitivities``: a "what matters most" section (tornado) in each scenario's part;
+    ``solves``: a "what it takes" section (the answer, its figure, its evaluations).
     """
     from sim import plots
     from sim.plots.comparison import runs_of
@@ -346,6 +438,9 @@ def render_report(
         parts.extend(
             _sensitivity_section(result, svg=svg) for result in sensitivities if result.name == name
         )
+        parts.extend(
+            _solve_section(result, svg=svg) for result in solves if result.scenario == name
+        )
         parts.append(_counters_table(run))
         parts.append(_scenario_section(run))
         parts.append(f"<h3>Provenance</h3>{_provenance(run)}")
@@ -366,9 +461,12 @@ def write_report(
     svg: bool = False,
     title: str | None = None,
     sensitivities: Sequence[SensitivityResult] = (),
+    solves: Sequence[SolveResult] = (),
 ) -> Path:
     """Render the report and write it atomically to ``path``."""
     from sim.outputs import write_atomic
 
-    report = render_report(results, svg=svg, title=title, sensitivities=sensitivities)
+    report = render_report(
+        results, svg=svg, title=title, sensitivities=sensitivities, solves=solves
+    )
     return write_atomic(path, report)
