@@ -18,6 +18,7 @@ from model_helpers import scenario
 from sim.answers.forecast import forecast_cone, status_of_replication
 from sim.cli.main import main
 from sim.replication.drawdown import simulate
+from sim.replication.prepared import prepare
 
 ROOT = Path(__file__).parent.parent
 HISTORICAL = ROOT / "scenarios" / "historical-2024.yaml"
@@ -62,12 +63,28 @@ def test_where_the_tail_was_read_from_the_trace() -> None:
         (only,) = status_of_replication(sc, traced, start + dt.timedelta(hours=hours)).tails
         return only.at, only.until
 
-    # Second cycle: launches at 24 h, lands 29, loads 29–32, services to 33, back at 38,
-    # turns around to 48.
+    # Second cycle: launches at 24 h, lands 29, loads 29–32, services to 33, flies back
+    # and arrives at 38, turns around to 48.
     assert tail(26) == ("inbound", start + dt.timedelta(hours=29))
     assert tail(30) == ("base_101", start + dt.timedelta(hours=32))
-    assert tail(35) == ("offload_station", start + dt.timedelta(hours=48))
+    assert tail(35) == ("outbound", start + dt.timedelta(hours=38))
+    assert tail(38) == ("offload_station", start + dt.timedelta(hours=48))
     assert tail(40) == ("offload_station", start + dt.timedelta(hours=48))
+
+
+def test_a_tail_read_flying_back_asks_on_arrival_as_the_replication_did() -> None:
+    # Every clearance takes 48 h from the request. The tail asks at 0 h, launches at 48 h,
+    # lands 53, loads to 56, services to 57 (the first unit out), arrives back at 62 h and
+    # asks again: a cycle of 62 h, the tenth unit out at 57 + 9·62 = 615 h. Read at 60 h,
+    # the tail is flying back and arrives at 62 h; from there the forecast is the
+    # replication itself (asking at 60 h instead would end 2 h early, at 613 h).
+    sc = scenario(**TEN_SORTIES, clearance={"opens": "2024-06-03T00:00", "lead_days": 2})
+    traced = simulate(sc, 0, trace=True)
+    assert traced.completion_hours == 615.0
+    status = status_of_replication(sc, traced, sc.start + dt.timedelta(hours=60))
+    (tail,) = status.tails
+    assert (tail.at, tail.until) == ("outbound", sc.start + dt.timedelta(hours=62))
+    assert simulate(prepare(sc, status), 0).completion_hours == 615.0
 
 
 def test_an_untraced_replication_is_refused() -> None:

@@ -11,10 +11,11 @@ status at that moment.
 cohort, units per line) and where each tail was, from its trace — in the air
 toward Base 101 (landing when the replication landed it), on the ground there
 (loading until it finished loading; a tail already loaded is loaded again at
-``as_of``), or at the offload station (ready when it next launched or waited
-for its clearance there, with the approval or the request it held). A tail
-flying back counts as at the offload station until then. All runs share one
-engine, one seed and the same replication numbers (common random numbers).
+``as_of``), flying back from Base 101 (arriving when the replication had it
+arrive: it asks for its next clearance then), or at the offload station (ready
+when it next launched or waited for its clearance there, with the approval or
+the request it held). All runs share one engine, one seed and the same
+replication numbers (common random numbers).
 """
 
 from __future__ import annotations
@@ -168,6 +169,10 @@ def _tail_at(
         if lands is None:
             return None
         return TailStatus(tail=number + 1, at="inbound", until=scenario.moment(lands))
+    if last.kind in (Kind.TAKES_OFF, Kind.DIVERTS):  # in the air flying back
+        arrives = next((e.hours for e in future if e.kind is Kind.ARRIVES), None)
+        if arrives is not None:
+            return TailStatus(tail=number + 1, at="outbound", until=scenario.moment(arrives))
     if last.kind in (Kind.LANDS, Kind.LOADS, Kind.FINISHES_LOADING):  # on the ground
         done = hours
         if last.kind is not Kind.FINISHES_LOADING:
