@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/historical-2024.yaml
 
-.PHONY: run test lint typecheck check bench notebook readme-numbers clean
+.PHONY: run test lint typecheck check bench bench-instructions notebook readme-numbers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ typecheck: $(STAMP)
 ## bench: speed and memory measurements (not part of the test suite)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## bench-instructions: one replication in instructions (valgrind), repeatable on a busy machine
+bench-instructions: $(STAMP)
+	$(BIN)/python bench/instructions.py
 
 ## notebook: Jupyter in the project's environment (as root too: Jupyter refuses root without --allow-root)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
