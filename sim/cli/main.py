@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from sim.cli.exits import EXIT_CODES, ExitCode, print_problems
+from sim.cli.exits import EXIT_CODES, ExitCode, print_problems, signals_stop
 from sim.cli.options import Handler
 from sim.cli.verbs import REGISTRATIONS
 from sim.scenario.problems import ScenarioError
@@ -60,16 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of exiting.
 
-    SIGINT, SIGTERM and SIGHUP stop any verb alike
-    (:func:`sim.montecarlo.workers.signals_interrupt`): workers are stopped and
-    joined, and the exit code is 128 + the signal's number (130 for Ctrl-C).
-    After such a signal the three stay ignored: the process is ending, and a
-    second Ctrl-C must not cut the cleaning up short with a traceback.
+    SIGINT, SIGTERM and SIGHUP stop any verb alike (:func:`sim.cli.exits.signals_stop`,
+    and :func:`sim.montecarlo.workers.signals_interrupt` in the verbs that run the
+    model): workers are stopped and joined, and the exit code is 128 + the signal's
+    number (130 for Ctrl-C). After such a signal the three stay ignored: the
+    process is ending, and a second Ctrl-C must not cut the cleaning up short
+    with a traceback.
     """
-    from sim.montecarlo.workers import Interrupted, signals_interrupt
-
     parser = build_parser()
-    with signals_interrupt():
+    with signals_stop():
         try:
             args = parser.parse_args(argv)
             handler: Handler = args.handler
@@ -83,9 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.USAGE
         except KeyboardInterrupt as interrupt:
             print("drawdown: interrupted", file=sys.stderr)
-            if isinstance(interrupt, Interrupted):
-                return interrupt.exit_code
-            return ExitCode.INTERRUPTED
+            # A stop signal (Stopped, or Interrupted within a run): 128 + its number.
+            exit_code: int = getattr(interrupt, "exit_code", ExitCode.INTERRUPTED)
+            return exit_code
         except BrokenPipeError:  # `drawdown schema | head`: the reader left; nothing to report
             sys.stderr.close()
             return 141
