@@ -225,8 +225,8 @@ class _Converter:
         text = str(node.value)
         if node.tag == STR:
             return text
-        pattern = dict(_PLAIN_RESOLVERS)[node.tag]
-        if not pattern.fullmatch(text):  # an explicit tag on a value that does not fit it
+        pattern = dict(_PLAIN_RESOLVERS).get(node.tag)  # None: !!seq or !!map on a scalar
+        if pattern is None or not pattern.fullmatch(text):  # an explicit tag that does not fit
             self.refuse(path, _line(node), f"is not a valid {_short_tag(node.tag)}", Verbatim(text))
             return None
         if node.tag == NULL:
