@@ -24,6 +24,13 @@ there), and alias "billion laughs" bombs expanding to more than
 (memoised by node identity, without expanding anything) before any Python value
 is built. Control characters YAML does not allow (a raw ESC byte) are refused
 with their line.
+
+libyaml (PyYAML's C parser) reads a document about fifteen times faster than
+PyYAML's pure-Python one, but words its complaints differently and parts ways
+with it on a few constructs. So a document is taken from libyaml only when it
+reads without a complaint and has none of those constructs; everything else,
+every broken or hostile file included, is read by PyYAML, which words each
+problem (:func:`_compose_fast`, tests/test_yaml_reader.py).
 """
 
 from __future__ import annotations
@@ -34,7 +41,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+try:  # libyaml, bundled with PyYAML's wheels; without it every file is read by PyYAML alone
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+    LIBYAML = False
+else:
+    LIBYAML = True
 
 from sim.scenario.problems import NO_VALUE, Problem, ScenarioError, Verbatim
 
@@ -58,6 +77,13 @@ _FLOAT_RE = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _PLAIN_RESOLVERS = ((NULL, _NULL_RE), (BOOL, _BOOL_RE), (INT, _INT_RE), (FLOAT, _FLOAT_RE))
+# Where libyaml and PyYAML part ways (libyaml accepts tabs PyYAML refuses, a comment
+# right after a block scalar's header, and places some empty values on other
+# lines): tabs, unusual line breaks, byte order marks, explicit keys (?), tags (!),
+# directives and document markers. Text with any of them is read by PyYAML alone.
+_LIBYAML_UNSURE = re.compile(
+    r"[\t\r\x85\u2028\u2029\ufeff?!]|[|>][-+0-9]*#|^(?:%|---|\.\.\.)", re.MULTILINE
+)
 
 
 class Refused(Exception):
@@ -69,11 +95,17 @@ class Refused(Exception):
         self.line = line
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Composes the node graph only; values are built by :func:`_Converter`."""
+class _StrictComposer(Composer, BaseResolver):
+    """Composes the node graph only; values are built by :func:`_Converter`.
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    Plain scalars are resolved like the YAML 1.2 core schema, and composing stops
+    at :data:`MAX_DEPTH` levels or :data:`MAX_NODES` values. The events come from
+    the parser it is mixed with: PyYAML's own (pure Python) or libyaml's.
+    """
+
+    def __init__(self) -> None:
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
         self._depth = 0
         self._composed = 0
 
@@ -95,15 +127,60 @@ class _StrictLoader(yaml.SafeLoader):
         self._composed += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                mark = self.peek_event().start_mark  # type: ignore[attr-defined]
                 raise Refused(f"nesting is deeper than {MAX_DEPTH} levels", mark.line + 1)
             if self._composed > MAX_NODES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                mark = self.peek_event().start_mark  # type: ignore[attr-defined]
                 message = f"has more than {MAX_NODES:,} values (too many values)"
                 raise Refused(message, mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _StrictLoader(Reader, Scanner, Parser, _StrictComposer):
+    """PyYAML's pure-Python reader, scanner and parser: the one that words every complaint."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _StrictComposer.__init__(self)
+
+
+if LIBYAML:
+
+    class _FastLoader(_StrictComposer, CParser):
+        """libyaml's scanner and parser (about 15 times faster) under the same composer."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _StrictComposer.__init__(self)
+
+
+def _compose_fast(text: str) -> tuple[bool, Node | None]:
+    """``(True, root)`` when libyaml reads ``text`` without any complaint, else ``(False, None)``.
+
+    Only a document read without a complaint is taken from libyaml: its messages
+    are worded differently from PyYAML's, so anything wrong (broken YAML, a
+    control character, a refused document) is read again by :class:`_StrictLoader`,
+    which words every problem exactly as before. Both give the same nodes, tags,
+    styles (a plain one is ``""`` from libyaml, ``None`` from PyYAML) and lines;
+    tests/test_yaml_reader.py checks that on every scenario file and on generated text.
+    """
+    if not LIBYAML or _LIBYAML_UNSURE.search(text):
+        return False, None
+    try:
+        loader = _FastLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if root is not None:
+            _check_expanded_size(root)
+    except Exception:  # read again by PyYAML, which says what is wrong
+        return False, None
+    return True, root
 
 
 def _line(node: Node) -> int:
@@ -208,7 +285,7 @@ class _Converter:
                 self.problem(path, line, "keys must be strings", shown)
                 continue
             key = str(key_node.value)
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:  # plain: None, or "" from libyaml
                 self.problem(path, line, "merge keys (<<) are not supported; use extends")
                 continue
             if key in first_line:
@@ -277,6 +354,16 @@ def parse_yaml(text: str, source: str) -> Document:
     with everything else wrong in the scenario.
     """
     document = Document(source)
+    read, root = _compose_fast(text)
+    if not read:
+        root = _compose(text, source)
+    if root is not None:
+        document.value = _Converter(document).convert(root, ())
+    return document
+
+
+def _compose(text: str, source: str) -> Node | None:
+    """The node graph by PyYAML alone; hostile or broken text raises :class:`ScenarioError`."""
     try:
         # The reader checks every character when it is built: a raw control byte fails here.
         loader = _StrictLoader(text)
@@ -301,6 +388,4 @@ def parse_yaml(text: str, source: str) -> Document:
         raise ScenarioError([Problem(source, None, "", f"not valid YAML: {error}")]) from None
     finally:
         loader.dispose()
-    if root is not None:
-        document.value = _Converter(document).convert(root, ())
-    return document
+    return root
