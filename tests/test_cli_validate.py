@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -137,6 +139,68 @@ def test_interrupt_exits_130(
     monkeypatch.setattr("sim.scenario.reading.load_scenario", interrupted)
     assert main(["validate", str(VALID / "minimal.yaml")]) == 130
     assert capsys.readouterr().err == "drawdown: interrupted\n"
+
+
+@pytest.mark.parametrize(
+    ("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
+def test_a_stop_signal_during_validate_exits_128_plus_its_number(
+    stop: signal.Signals,
+    code: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As in the verbs that run workers; the three signals stay ignored afterwards."""
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def signalled(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), stop)
+
+    monkeypatch.setattr("sim.scenario.reading.load_scenario", signalled)
+    before = {number: signal.getsignal(number) for number in stop_signals}
+    try:
+        assert main(["validate", str(VALID / "minimal.yaml")]) == code
+        assert capsys.readouterr().err == "drawdown: interrupted\n"
+        assert all(signal.getsignal(number) == signal.SIG_IGN for number in stop_signals)
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def test_validate_puts_the_signal_handlers_back() -> None:
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = [signal.getsignal(number) for number in stop_signals]
+    assert main(["validate", str(VALID / "minimal.yaml")]) == 0
+    assert [signal.getsignal(number) for number in stop_signals] == before
+
+
+# What a command that runs no replication must not import: the model's libraries and
+# the workers' pool (checked by module name, not by time: timings belong to bench/).
+HEAVY = ("numpy", "simpy", "matplotlib", "pandas", "scipy", "dask", "distributed", "tqdm",
+         "multiprocessing", "concurrent")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "scenarios/historical-2024.yaml"], ["schema"], ["--version"]],
+    ids=" ".join,
+)
+def test_commands_that_run_nothing_import_no_heavy_module(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sim", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=True,
+    )
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "sim" in imported  # the listing was read
+    assert sorted(imported.intersection(HEAVY)) == []
 
 
 def test_python_m_sim_exits_2_without_a_traceback() -> None:
