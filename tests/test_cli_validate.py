@@ -118,6 +118,23 @@ def test_help_shows_an_example_for_every_verb(capsys: pytest.CaptureFixture[str]
         assert f"drawdown {name}" in (parser.epilog or "")
 
 
+def verb_names(parser: argparse.ArgumentParser) -> list[str]:
+    return next(
+        sorted(action.choices)
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+
+
+def test_the_parser_of_one_verb_declares_that_verb_alone() -> None:
+    """What ``main`` builds to run a verb; ``--help`` and usage errors see every verb."""
+    every = verb_names(build_parser())
+    assert len(every) >= 12
+    for name in every:
+        assert verb_names(build_parser(name)) == [name]
+    assert verb_names(build_parser("no-such-verb")) == every
+
+
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert main(["no-such-verb"]) == 2
