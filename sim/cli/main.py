@@ -9,6 +9,7 @@ and ``drawdown validate`` start fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -82,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     process is ending, and a second Ctrl-C must not cut the cleaning up short
     with a traceback.
     """
+    # Pydantic plugins are observability hooks that drawdown never uses; looking for
+    # them reads the entry points of every installed distribution (7-11 ms here).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser(_verb(argv))
     with signals_stop():
         try:
