@@ -16,7 +16,6 @@ value (strings quoted, dates in ISO 8601), so nothing is converted silently: a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -40,6 +39,8 @@ Overrides = Mapping[str, Any] | Sequence[str | Setting]
 
 def yaml_text(value: Any, key: str) -> str:
     """The YAML flow text that reads back as ``value`` (raises ScenarioError when none does)."""
+    import json  # here, not at the top: validate reads no Python overrides
+
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, numbers.Integral):

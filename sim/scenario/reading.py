@@ -18,8 +18,6 @@ The steps, each of which may add problems (all are reported together):
 from __future__ import annotations
 
 import errno
-import hashlib
-import json
 import os
 import stat
 from collections.abc import Sequence
@@ -445,6 +443,9 @@ def explain(scenario: Scenario) -> str:
 
 def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 of the canonical JSON of the resolved scenario (provenance of a result)."""
+    import hashlib  # here, not at the top: validate never needs them
+    import json
+
     data = scenario.model_dump(mode="json", by_alias=True)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

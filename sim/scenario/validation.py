@@ -15,7 +15,6 @@ low ≤ mode ≤ high (got low=3.0, mode=2.0, high=4.0)``. This module
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
@@ -92,6 +91,8 @@ def child_type(annotation: Any, part: str | int) -> Any:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
+    import difflib  # here, not at the top: only a misspelt key needs it
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
