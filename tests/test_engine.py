@@ -12,15 +12,19 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from progress_helpers import RecordedBar, record_bars
 from runs_scenarios import RANDOM, write
 
 from sim.montecarlo.engine import (
     IN_FLIGHT_PER_WORKER,
     MAX_CHUNK,
+    MIN_GUIDED_CHUNK,
     Batch,
     Engine,
     Reduction,
+    _Work,
     default_chunk_size,
     start_method,
 )
@@ -52,6 +56,61 @@ def test_chunk_size_gives_some_32_chunks_per_worker_at_most_50_replications() ->
     assert default_chunk_size(10_000, 2) == MAX_CHUNK == 50
     assert default_chunk_size(10, 2) == 1
     assert default_chunk_size(100, 1) == 4  # 100 / 32 = 3.1 → 4
+
+
+def _batches(*spans: range) -> list[Batch[Any, Any]]:
+    """Batches with nothing but their replication indices (what chunking looks at)."""
+    return [Batch(None, 0, span, Indices()) for span in spans]  # type: ignore[arg-type]
+
+
+def _hand_out(work: _Work, ends: str) -> list[tuple[int, range]]:
+    """Chunks taken from the front ("f") or the back ("b"), ``ends`` repeated until none is left."""
+    chunks = []
+    while work:
+        for end in ends:
+            if work:
+                chunks.append(work.front() if end == "f" else work.back())
+    return chunks
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 50), st.integers(0, 400)), min_size=1, max_size=4),
+    size=st.integers(1, 60),
+    processes=st.integers(1, 4),
+    guided=st.booleans(),
+    ends=st.text(alphabet="fb", min_size=1, max_size=5),
+)
+def test_chunks_hand_out_every_replication_once_within_its_batch(
+    spans: list[tuple[int, int]], size: int, processes: int, guided: bool, ends: str
+) -> None:
+    ranges = [range(first, first + count) for first, count in spans]
+    work = _Work(_batches(*ranges), size, processes, guided=guided)
+    chunks = _hand_out(work, ends)
+    for position, indices in enumerate(ranges):
+        mine = sorted(index for at, chunk in chunks if at == position for index in chunk)
+        assert mine == list(indices)  # nothing lost, nothing twice, no other batch's
+    assert all(1 <= len(chunk) <= size for _, chunk in chunks)
+    assert work.remaining() == []
+
+
+def test_guided_chunks_shrink_near_the_end_so_that_processes_finish_together() -> None:
+    # 1,000 replications, 2 processes, chunks of at most 16: full chunks while more
+    # than 2 × 4 × 16 = 128 are left, then an eighth of what is left, at least 2.
+    chunks = _hand_out(_Work(_batches(range(1000)), 16, 2, guided=True), "fb")
+    sizes = [len(chunk) for _, chunk in chunks]
+    assert sum(sizes) == 1000
+    assert sizes[:55] == [16] * 55  # 55 × 16 = 880: 120 left
+    assert sizes[55:62] == [15, 14, 12, 10, 9, 8, 7]  # ⌈left / 8⌉: ⌈120 / 8⌉ = 15, ⌈105 / 8⌉ = 14…
+    assert sizes[-8:] == [MIN_GUIDED_CHUNK] * 7 + [1]  # the last replication alone
+    assert len(sizes) == 77  # 63 fixed chunks of 16 would do: 14 more, each about 0.5 ms
+
+
+def test_fixed_chunks_follow_a_grid_from_each_batch_start_from_either_end() -> None:
+    work = _Work(_batches(range(5, 22), range(3)), 3, 2, guided=False)
+    chunks = sorted(_hand_out(work, "fbb"), key=lambda item: (item[0], item[1].start))
+    assert [(at, chunk.start, chunk.stop) for at, chunk in chunks] == [
+        (0, 5, 8), (0, 8, 11), (0, 11, 14), (0, 14, 17), (0, 17, 20), (0, 20, 22), (1, 0, 3)
+    ]  # fmt: skip
 
 
 def test_parts_are_combined_in_replication_order_whatever_the_workers(random_yaml: Path) -> None:
