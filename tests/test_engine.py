@@ -24,8 +24,11 @@ from sim.montecarlo.engine import (
     Batch,
     Engine,
     Reduction,
+    _unpickled,
     _Work,
     default_chunk_size,
+    simulate_chunk,
+    simulate_shipped,
     start_method,
 )
 from sim.montecarlo.records import Layout, TableReduction
@@ -156,6 +159,16 @@ def test_chunks_are_submitted_a_few_per_worker_at_a_time(random_yaml: Path) -> N
         assert engine.run(scenario, Indices(), indices=range(200)) == list(range(200))
     assert threads.submitted == 100  # a given executor simulates every chunk
     assert 1 <= threads.most <= 2 * IN_FLIGHT_PER_WORKER == 6
+
+
+def test_a_batch_is_unpickled_once_per_worker_not_once_per_chunk(random_yaml: Path) -> None:
+    prepared = prepare(load_scenario(random_yaml))
+    payload = pickle.dumps((prepared, Indices()))
+    _unpickled.cache_clear()
+    shipped = [simulate_shipped(bytes(payload), 3, first, first + 2) for first in (0, 2, 4)]
+    assert shipped == [[0, 1], [2, 3], [4, 5]]
+    assert (_unpickled.cache_info().misses, _unpickled.cache_info().hits) == (1, 2)
+    assert simulate_chunk(prepared, 3, 4, 6, Indices()) == shipped[-1]
 
 
 def test_a_reduction_sees_the_same_replications_as_simulate(random_yaml: Path) -> None:

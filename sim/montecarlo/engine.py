@@ -53,7 +53,9 @@ index and seed so that it can be replayed alone. ``jobs`` is at most
 
 from __future__ import annotations
 
+import functools
 import math
+import pickle
 import sys
 import threading
 import traceback
@@ -130,8 +132,9 @@ class ReplicationError(RuntimeError):
 class Reduction(Generic[Part, Answer]):
     """What a run keeps of its replications: reduced per chunk in the worker, then combined.
 
-    A reduction is sent to the workers with every chunk, so it must pickle and
-    should be small; its module must not import pydantic, YAML or plotting.
+    A reduction is sent to the workers with its batch (pickled once, unpickled once
+    per worker), so it must pickle and should be small; its module must not import
+    pydantic, YAML or plotting.
     """
 
     def reduce(self, results: list[ReplicationResult]) -> Part:
@@ -232,6 +235,21 @@ def simulate_chunk(
                 index, seed, f"{type(error).__name__}: {error}", traceback.format_exc()
             ) from error
     return reduction.reduce(results)
+
+
+@functools.lru_cache(maxsize=8)
+def _unpickled(payload: bytes) -> tuple[Prepared, Reduction[Any, Any]]:
+    return cast("tuple[Prepared, Reduction[Any, Any]]", pickle.loads(payload))
+
+
+def simulate_shipped(payload: bytes, seed: int, start: int, stop: int) -> Any:
+    """:func:`simulate_chunk` of a batch's (prepared scenario, reduction) pickled in ``payload``.
+
+    A batch is pickled once in the parent, and unpickled once per worker (the last
+    few are kept): sending it with every chunk cost about 1 ms per chunk.
+    """
+    prepared, reduction = _unpickled(payload)
+    return simulate_chunk(prepared, seed, start, stop, reduction)
 
 
 def simulate_traced(prepared: Prepared, seed: int, index: int) -> ReplicationResult:
@@ -497,20 +515,22 @@ class Engine:
         # made with signals deferred (workers.signals_deferred).
         main_helps = executor is self._own
         window = IN_FLIGHT_PER_WORKER * max(1, self._workers - 1 if main_helps else self._workers)
+        payloads = [
+            pickle.dumps((batch.prepared, batch.reduction), pickle.HIGHEST_PROTOCOL)
+            for batch in batches
+        ]
         pending: dict[Future[Any], tuple[int, range]] = {}  # submitted, not yet collected
         try:
             while work or pending:
                 with signals_deferred():
                     while work and len(pending) < window:
                         position, chunk = work.front()
-                        batch = batches[position]
                         future = executor.submit(
-                            simulate_chunk,
-                            batch.prepared,
-                            batch.seed,
+                            simulate_shipped,
+                            payloads[position],
+                            batches[position].seed,
                             chunk.start,
                             chunk.stop,
-                            batch.reduction,
                         )
                         pending[future] = (position, chunk)
                     done = [future for future in pending if future.done()]
