@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 import subprocess
 import sys
@@ -234,6 +235,17 @@ def test_workers_are_forked_on_linux_only_while_no_other_thread_runs() -> None:
     finally:
         stop.set()
         helper.join()
+
+
+def test_forked_workers_inherit_the_parents_objects_frozen_the_parent_does_not() -> None:
+    """A worker's full collections skip the parent's heap; the parent collects as before."""
+    if start_method() != "fork":
+        pytest.skip("workers are spawned here")
+    with Engine(jobs=2) as engine:
+        pool = engine._own
+        assert pool is not None
+        assert pool.submit(gc.get_freeze_count).result() > 1000
+    assert gc.get_freeze_count() == 0
 
 
 def test_bad_engine_arguments_are_refused() -> None:
