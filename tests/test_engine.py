@@ -237,6 +237,28 @@ def test_workers_are_forked_on_linux_only_while_no_other_thread_runs() -> None:
         helper.join()
 
 
+class FreezeCounts(Reduction[list[int], list[int]]):
+    """How many objects the garbage collector leaves alone where each chunk is reduced."""
+
+    def reduce(self, results: list[ReplicationResult]) -> list[int]:
+        return [gc.get_freeze_count()]
+
+    def combine(self, parts: list[list[int]]) -> list[int]:
+        return [count for part in parts for count in part]
+
+
+def test_a_run_keeps_the_objects_made_before_it_out_of_the_collectors_reach(
+    random_yaml: Path,
+) -> None:
+    """Full collections skip the heap of before the run; it is collected as before afterwards."""
+    scenario = load_scenario(random_yaml)
+    assert gc.get_freeze_count() == 0
+    counts = Engine().run(scenario, FreezeCounts(), indices=range(4))
+    assert len(counts) == 4  # (chunks of one)
+    assert min(counts) > 1000
+    assert gc.get_freeze_count() == 0
+
+
 def test_forked_workers_inherit_the_parents_objects_frozen_the_parent_does_not() -> None:
     """A worker's full collections skip the parent's heap; the parent collects as before."""
     if start_method() != "fork":

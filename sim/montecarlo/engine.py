@@ -80,6 +80,7 @@ from sim.montecarlo.workers import (
     check_jobs,
     check_stop,
     check_workers,
+    heap_frozen,
     signals_deferred,
     start_pool,
     stop_workers,
@@ -439,7 +440,7 @@ class Engine:
         if shared is not None:
             shared.start(total)
         own = _progress_bar(total, label, self.progress) if shared is None else nullcontext(shared)
-        with own as bar:
+        with heap_frozen(), own as bar:
             for position, chunk, part in self._chunks(batches, work):
                 parts[position][chunk.start] = part
                 bar.update(len(chunk))
