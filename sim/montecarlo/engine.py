@@ -107,7 +107,7 @@ near the end of a run, chunks shrink, and no process idles while another finishe
 a full chunk (measured: the main process waited about 2.5 full chunks at the end)."""
 
 MIN_GUIDED_CHUNK = 2
-"""Replications per guided chunk at least: a chunk sent to a worker costs about 0.5 ms."""
+"""Replications per guided chunk at least: every chunk costs a round trip to a worker."""
 
 POLL_SECONDS = 0.1
 """How often a wait for workers looks whether a stop signal came."""
@@ -431,7 +431,8 @@ class Engine:
         """
         self._start()
         total = sum(len(batch.indices) for batch in batches)
-        work = _Work(batches, self.chunk_for(total), self._workers, guided=self.chunk_size is None)
+        guided = self.chunk_size is None and self._executor is not None  # (none in one process)
+        work = _Work(batches, self.chunk_for(total), self._workers, guided=guided)
         if label is None:
             names = [batch.prepared.scenario.name for batch in batches]
             label = names[0] if len(set(names)) == 1 else f"{len(batches)} scenarios"
