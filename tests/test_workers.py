@@ -9,6 +9,7 @@ tracker) is gone within a few seconds.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -24,6 +25,7 @@ from runs_scenarios import RANDOM, write
 
 from sim.montecarlo import workers
 from sim.montecarlo.workers import (
+    RESULT_PIPE_BYTES,
     Interrupted,
     WorkerDied,
     check_workers,
@@ -275,6 +277,18 @@ def test_a_dead_worker_is_seen_without_the_pools_manager_thread() -> None:
             while time.monotonic() < deadline:
                 check_workers(pool)
                 time.sleep(0.01)
+    finally:
+        stop_workers(pool)
+
+
+def test_the_results_pipe_has_room_for_a_whole_chunks_part() -> None:
+    """A worker writes its part and goes on, without waiting for the parent to read it."""
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    pool = start_pool(1, "fork")
+    try:
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        room = fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ)
+        assert room >= min(RESULT_PIPE_BYTES, limit) > 150_000  # (50 replications' records)
     finally:
         stop_workers(pool)
 
