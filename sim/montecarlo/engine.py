@@ -58,6 +58,7 @@ import math
 import pickle
 import sys
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
@@ -108,6 +109,9 @@ a full chunk (measured: the main process waited about 2.5 full chunks at the end
 
 MIN_GUIDED_CHUNK = 2
 """Replications per guided chunk at least: every chunk costs a round trip to a worker."""
+
+HAND_OVER_SECONDS = 0.05
+"""How long a run waits at most, at its start, for its first chunks to reach the workers."""
 
 POLL_SECONDS = 0.1
 """How often a wait for workers looks whether a stop signal came."""
@@ -522,6 +526,7 @@ class Engine:
             for batch in batches
         ]
         pending: dict[Future[Any], tuple[int, range]] = {}  # submitted, not yet collected
+        handed_over = not main_helps  # (whether the workers have their first chunks)
         try:
             while work or pending:
                 with signals_deferred():
@@ -536,6 +541,9 @@ class Engine:
                         )
                         pending[future] = (position, chunk)
                     done = [future for future in pending if future.done()]
+                if not handed_over:
+                    _hand_over(pending)
+                    handed_over = True
                 if main_helps:
                     check_workers(executor)  # (a worker that died is noticed here too)
                 if not done and not (main_helps and work):
@@ -562,6 +570,21 @@ class Engine:
                 for future in pending:
                     future.cancel()
             raise
+
+
+def _hand_over(pending: Collection[Future[Any]]) -> None:
+    """Wait (up to :data:`HAND_OVER_SECONDS`) until the pool's threads pass the first chunks on.
+
+    The pool's manager and feeder threads need the interpreter lock to pass a chunk
+    to a worker; this process, once simulating, lets them have it only every few
+    milliseconds each: the worker started its first chunk 20 to 200 ms late.
+    """
+    deadline = time.monotonic() + HAND_OVER_SECONDS
+    while not any(future.running() or future.done() for future in pending):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.001)
+    time.sleep(0.001)  # (the feeder thread writes them into the pipe)
 
 
 def _chunk_order(item: tuple[int, range]) -> tuple[int, int]:
