@@ -238,6 +238,23 @@ def test_run_draws_the_tornado_when_asked(
     code, _, _ = drawdown(capsys, "run", path, "-q", "--plots", tmp_path / "f", "--tornado")
     assert code == 0
     assert (tmp_path / "f" / "one-lead-tornado.png").stat().st_size > 0
+
+
+def test_run_with_tornados_shows_one_bar_and_then_the_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars = record_bars(monkeypatch)
+    one = write(tmp_path, "one-lead.yaml", ONE_LEAD)
+    two = write(tmp_path, "two-lead.yaml", ONE_LEAD.replace("name: one-lead", "name: two-lead"))
+    code, out, _ = drawdown(capsys, "run", one, two, "--plots", tmp_path / "f", "--tornado")
+    assert code == 0
+    (bar,) = bars
+    # Two runs of 41 and two tornados of (2 × 2 + 1) runs × 41, known up front.
+    assert (bar.label, bar.first_total, bar.done, bar.total) == ("run", 492, 492, 492)
+    assert out.index("one-lead:") < out.index("\n\ntwo-lead:")
+    assert sorted(p.name for p in (tmp_path / "f").glob("*-tornado.png")) == [
+        "one-lead-tornado.png", "two-lead-tornado.png",
+    ]  # fmt: skip
     assert (tmp_path / "f" / "one-lead-completion.png").stat().st_size > 0
 
 

@@ -148,8 +148,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenarios = load_scenarios(args)  # every file's problems at once, before any run
     check_status_option(args, scenarios)
     results: list[RunResult] = []
-    table_on_stdout = result_on_stdout(args)
-    with engine_of(args) as engine:
+    # One pool, and one progress bar, for the runs and any tornado; the tables after it.
+    with engine_of(args) as engine, engine.progress_over("run", _planned(args, scenarios)):
         for path in scenario_paths(args):
             result = run(
                 path,
@@ -163,12 +163,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 status=args.status,
             )
             results.append(result)
-            if table_on_stdout:
-                if len(results) > 1:
-                    print()
-                print(printable(render_run(result)), end="", flush=True)
-        if args.tornado:
-            _save_tornados(args, engine)
+        sensitivities = _sensitivities(args, engine) if args.tornado else []
+    if result_on_stdout(args):
+        for number, result in enumerate(results):
+            if number:
+                print()
+            print(printable(render_run(result)), end="", flush=True)
     if args.json is not None:
         payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
         write_output(args.json, dumps(payload))
@@ -176,9 +176,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_output(args.csv, runs_csv(results))
     if args.plots is not None:
         from sim.plots import save_figures
+        from sim.plots.tornado import save_tornado
 
         for result in results:
             save_figures(result, args.plots, svg=args.svg)
+        for sensitivity in sensitivities:
+            save_tornado(sensitivity, args.plots)
 
     failed = 0
     if args.fail_under is not None:
@@ -192,6 +195,20 @@ def cmd_run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     return ExitCode.FAILED if failed else 0
+
+
+def _planned(args: argparse.Namespace, scenarios: list[Scenario]) -> int:
+    """The replications of a command's runs and any ``--tornado``, as far as known up front."""
+    from sim.answers.sensitivity import planned_runs
+
+    counts = [args.replications or scenario.simulation.replications for scenario in scenarios]
+    runs = sum(counts)
+    if args.tornado:
+        runs += sum(
+            planned_runs(scenario) * count
+            for scenario, count in zip(scenarios, counts, strict=True)
+        )
+    return runs
 
 
 def _sensitivities(args: argparse.Namespace, engine: Engine) -> list[SensitivityResult]:
@@ -209,14 +226,6 @@ def _sensitivities(args: argparse.Namespace, engine: Engine) -> list[Sensitivity
         )
         for path in scenario_paths(args)
     ]
-
-
-def _save_tornados(args: argparse.Namespace, engine: Engine) -> None:
-    """``run --plots DIR --tornado``: each scenario's tornado chart, on the run's engine."""
-    from sim.plots.tornado import save_tornado
-
-    for result in _sensitivities(args, engine):
-        save_tornado(result, args.plots)
 
 
 def add_run(verbs: Any) -> None:
@@ -555,16 +564,7 @@ def _report_replications(
     args: argparse.Namespace, scenarios: list[Scenario], plans: list[SolvePlan]
 ) -> int:
     """The report's replications as far as known up front: its runs, tornados and solves."""
-    from sim.answers.sensitivity import planned_runs
-
-    counts = [args.replications or scenario.simulation.replications for scenario in scenarios]
-    runs = sum(counts)
-    if args.tornado:
-        runs += sum(
-            planned_runs(scenario) * count
-            for scenario, count in zip(scenarios, counts, strict=True)
-        )
-    return runs + sum(plan.planned_replications for plan in plans)
+    return _planned(args, scenarios) + sum(plan.planned_replications for plan in plans)
 
 
 def _solves(args: argparse.Namespace, plans: list[SolvePlan], engine: Engine) -> list[SolveResult]:
