@@ -34,12 +34,14 @@ if TYPE_CHECKING:
     from sim.answers.sensitivity import SensitivityResult
 
 MAX_BARS = 20
+LEGEND_ROWS = 3.2
+"""Bar rows' worth of height left empty at the bottom for the legend."""
 
 
 def tornado(result: SensitivityResult, ax: Axes | None = None, *, bars: int = MAX_BARS) -> Axes:
     """The ``bars`` inputs with the largest swing of the median completion."""
     shown = result.inputs[:bars]
-    ax = axes(ax, 9.0, 1.2 + 0.38 * max(len(shown), 1))
+    ax = axes(ax, 9.0, 1.2 + 0.38 * (max(len(shown), 1) + LEGEND_ROWS))
     scenario = result.scenario
     base_hours = result.baseline.p50_hours
     finite = [
@@ -75,6 +77,8 @@ def tornado(result: SensitivityResult, ax: Axes | None = None, *, bars: int = MA
                     va="center")  # fmt: skip
     ax.axvline(centre, color=BLACK, linewidth=1.2, label="baseline median")
     deadline(ax, scenario.deadline_end)
+    # Empty rows under the last bar hold the legend: it covered the bottom bars' labels.
+    ax.set_ylim(-0.5 - LEGEND_ROWS, len(shown) - 0.5)
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([f"{item.field}  ({item.show(item.low)} – {item.show(item.high)})"
                         for item in reversed(shown)], fontsize="small")  # fmt: skip
