@@ -376,17 +376,7 @@ def wait_for_work(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simp
 
 def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simpy.Timeout:
     """Ready to launch, but the clearance is not approved yet: the wait for it."""
-    wait = c17.approved - env.now
-    drawdown.counters.clearance_wait_hours += wait
-    if drawdown.tracing:
-        drawdown.record(
-            c17.actor,
-            Kind.WAITS_AT_OFFLOAD_STATION,
-            tail=c17.number,
-            cause=Cause.CLEARANCE,
-            duration_hours=wait,
-        )
-    return env.timeout(wait)
+    return wait_at_offload_station(env, c17, drawdown, Cause.CLEARANCE, c17.approved - env.now)
 
 
 def renew_lapsed_approval(c17: Tail, drawdown: Drawdown) -> None:
@@ -420,16 +410,9 @@ def wait_for_the_lapse(
     assert validity is not None
     assert c17.leg is not None
     wait = c17.approved + validity - env.now
-    if planned > env.now + c17.leg + _EPSILON:
-        cause = Cause.LANDING_SLOT
-        drawdown.counters.landing_slot_wait_hours += wait
-    else:
-        cause = Cause.CLEARANCE
-        drawdown.counters.clearance_wait_hours += wait
-    drawdown.record(
-        c17.actor, Kind.WAITS_AT_OFFLOAD_STATION, tail=c17.number, cause=cause, duration_hours=wait
-    )
-    yield env.timeout(wait)
+    slot_later = planned > env.now + c17.leg + _EPSILON
+    cause = Cause.LANDING_SLOT if slot_later else Cause.CLEARANCE
+    yield wait_at_offload_station(env, c17, drawdown, cause, wait)
     renew_lapsed_approval(c17, drawdown)
 
 
@@ -452,15 +435,7 @@ def wait_out_known_block(
         # (A block ending a rounding error after the landing would loop on zero waits.)
         return None
     cause = Cause.SUSPENSION if suspension_free >= weather_free else Cause.WEATHER
-    wait = free - c17.leg - now
-    if cause is Cause.SUSPENSION:
-        drawdown.counters.suspension_wait_hours += wait
-    else:
-        drawdown.counters.weather_wait_hours += wait
-    drawdown.record(
-        c17.actor, Kind.WAITS_AT_OFFLOAD_STATION, tail=c17.number, cause=cause, duration_hours=wait
-    )
-    return env.timeout(wait)
+    return wait_at_offload_station(env, c17, drawdown, cause, free - c17.leg - now)
 
 
 def wait_for_landing_day(
@@ -475,15 +450,23 @@ def wait_for_landing_day(
     hold = planned - (env.now + c17.leg)
     if hold <= _EPSILON:
         return None
-    drawdown.counters.landing_slot_wait_hours += hold
-    drawdown.record(
-        c17.actor,
-        Kind.WAITS_AT_OFFLOAD_STATION,
-        tail=c17.number,
-        cause=Cause.LANDING_SLOT,
-        duration_hours=hold,
-    )
-    return env.timeout(hold)
+    return wait_at_offload_station(env, c17, drawdown, Cause.LANDING_SLOT, hold)
+
+
+def wait_at_offload_station(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, cause: Cause, hours: float
+) -> simpy.Timeout:
+    """Wait ``hours`` on the ground at the offload station, counted as lost to ``cause``."""
+    _charge(drawdown, cause, hours)
+    if drawdown.tracing:
+        drawdown.record(
+            c17.actor,
+            Kind.WAITS_AT_OFFLOAD_STATION,
+            tail=c17.number,
+            cause=cause,
+            duration_hours=hours,
+        )
+    return env.timeout(hours)
 
 
 def land(
@@ -540,12 +523,14 @@ def divert(env: simpy.Environment, c17: Tail, drawdown: Drawdown, cause: Cause) 
 
 
 def _charge(drawdown: Drawdown, cause: Cause, hours: float) -> None:
-    """Count hours lost in the air to the block that caused them."""
+    """Count hours lost, on the ground or in the air, to the block that caused them."""
     counters = drawdown.counters
     if cause is Cause.WEATHER:
         counters.weather_wait_hours += hours
     elif cause is Cause.SUSPENSION:
         counters.suspension_wait_hours += hours
+    elif cause is Cause.CLEARANCE:
+        counters.clearance_wait_hours += hours
     else:
         counters.landing_slot_wait_hours += hours
 
