@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_helpers import scenario
 
-from sim.actors.loadmaster import Inventory, Load
+from sim.actors.loadmaster import Inventory
 from sim.clock import Clock
 from sim.scenario import compiled
 from sim.scenario.compiled import compile_airlift, compile_scenario
@@ -169,28 +169,6 @@ def test_military_loads_count_full_sorties_of_ready_work() -> None:
     assert inventory.military_loads(0.0, airlift_of(sc)) == pytest.approx(2.0)
 
 
-def _planned_extra_tails(
-    inventory: Inventory, hours: float, airlift: compiled.Airlift, committed: int
-) -> int:
-    """The final-lift plan in full, without the loadmaster's shortcut (the reference)."""
-    if not inventory.cargo_units_unloaded or not inventory.last_out_left:
-        return 0
-    plan = inventory._copy()
-    loads = [plan.load_military(hours, airlift) for _ in range(committed)]
-    if plan.cargo_units_unloaded:
-        return 0
-    for load in loads:
-        plan.board_last_out(load, hours, airlift)
-    extra = 0
-    while plan.last_out_left:
-        load = Load([], [])
-        plan.board_last_out(load, hours, airlift)
-        if load.empty:
-            break
-        extra += 1
-    return extra
-
-
 _LINE = st.fixed_dictionaries(
     {
         "count": st.integers(0, 12),
@@ -243,7 +221,9 @@ def test_kept_totals_and_the_final_lift_shortcut_agree_with_a_full_count(
             inventory.military_loads(math.inf, airlift) > 0
         )
         for committed in range(1, 5):
-            assert inventory.extra_tails_for_the_last_out(
-                hours, airlift, committed
-            ) == _planned_extra_tails(inventory, hours, airlift, committed)
+            assert inventory.extra_tails_for_the_last_out(hours, airlift, committed) == (
+                inventory._extra_tails_by_plan(hours, airlift, committed)
+                if inventory.cargo_units_unloaded and inventory.last_out_left
+                else 0
+            )
         inventory.took_off(inventory.load_military(hours, airlift))

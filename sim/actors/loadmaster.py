@@ -376,6 +376,10 @@ class Inventory:
             return 0
         if self._cargo_stays(hours, airlift, committed):
             return 0
+        return self._extra_tails_by_plan(hours, airlift, committed)
+
+    def _extra_tails_by_plan(self, hours: float, airlift: Airlift, committed: int) -> int:
+        """:meth:`extra_tails_for_the_last_out` worked out in full, on a copy."""
         plan = self._copy()
         loads = [plan.load_military(hours, airlift) for _ in range(committed)]
         if plan.cargo_units_unloaded:
