@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from process_helpers import children
 from runs_scenarios import DETERMINISTIC, RANDOM, write
 
 from sim.cli import options
@@ -170,19 +171,6 @@ def test_a_crashed_replication_exits_3_naming_it(
     assert "replication 0 (seed 1) failed: RuntimeError: model bug" in err
 
 
-def _children(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_interrupt_exits_130_without_a_traceback(random_yaml: Path) -> None:
     process = subprocess.Popen(
@@ -194,7 +182,7 @@ def test_interrupt_exits_130_without_a_traceback(random_yaml: Path) -> None:
         # Interrupt once the run is under way (its workers exist), however slow the
         # machine is to start Python: a fixed sleep raced with start-up under load.
         deadline = time.monotonic() + 60
-        while not _children(process.pid) and time.monotonic() < deadline:
+        while not children(process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(0.5)
         os.killpg(process.pid, signal.SIGINT)

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
+from process_helpers import children
 from runs_scenarios import RANDOM, write
 
 from sim.montecarlo import workers
@@ -39,19 +40,6 @@ from sim.montecarlo.workers import (
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-
-
-def _children(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 def _is_worker(pid: int) -> bool:
@@ -84,11 +72,11 @@ class Run:
     def wait_for_workers(self, count: int) -> list[int]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            self.children = _children(self.process.pid)
+            self.children = children(self.process.pid)
             workers = [pid for pid in self.children if _is_worker(pid)]
             if len(workers) >= count:
                 time.sleep(0.5)  # under way: chunks are being simulated
-                self.children = _children(self.process.pid)
+                self.children = children(self.process.pid)
                 return workers
             time.sleep(0.1)
         raise AssertionError("the workers never started")

@@ -89,6 +89,12 @@ class ForecastCone(Viewed):
             "points": [point.to_dict() for point in self.points],
         }
 
+    def to_json(self) -> str:
+        """The JSON of ``drawdown forecast --json``."""
+        from sim.render.data import dumps
+
+        return dumps(self.to_dict())
+
     def view(self) -> View:
         def when(moment: dt.datetime | None) -> str:
             return "unfinished" if moment is None else moment.strftime("%d %b %H:%M")

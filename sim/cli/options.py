@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sim.cli.exits import EXIT_CODES, UsageError
 from sim.scenario.problems import ScenarioError
@@ -337,9 +337,14 @@ def result_on_stdout(args: argparse.Namespace) -> bool:
 
 
 class Exported(Protocol):
-    """A result that the data renderer writes as JSON and CSV."""
+    """A result that the data renderer writes as JSON."""
 
     def to_json(self) -> str: ...
+
+
+@runtime_checkable
+class Tabulated(Exported, Protocol):
+    """A result with rows, written as CSV too (the verbs that offer ``--csv``)."""
 
     def to_csv(self) -> str: ...
 
@@ -353,4 +358,5 @@ def deliver(args: argparse.Namespace, table: str, result: Exported) -> None:
     if args.json is not None:
         write_output(args.json, result.to_json())
     if getattr(args, "csv", None) is not None:
+        assert isinstance(result, Tabulated), "a verb offers --csv only for results with rows"
         write_output(args.csv, result.to_csv())

@@ -15,12 +15,12 @@ from sim.cli.options import (
     add_verb,
     check_output_path,
     check_status_option,
+    deliver,
     fraction,
     load_scenarios,
     positive_int,
     progress,
     run_options,
-    write_output,
 )
 
 # --- solve --------------------------------------------------------------------
@@ -98,10 +98,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
-    if args.json != "-":  # -q silences the progress bar only
-        print(render_solve(result), end="")
-    if args.json is not None:
-        write_output(args.json, result.to_json())
+    deliver(args, render_solve(result), result)
     if args.plots is not None:
         from sim.plots.solving import save_solve_figures
 
@@ -190,10 +187,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     except VariationError as error:
         raise UsageError(str(error)) from None
-    if args.json != "-":  # -q silences the progress bar only
-        print(render_sensitivity(result), end="")
-    if args.json is not None:
-        write_output(args.json, result.to_json())
+    deliver(args, render_sensitivity(result), result)
     if args.plots is not None:
         from sim.plots.tornado import save_tornado
 
@@ -250,12 +244,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         executor=args.executor,
         progress=progress(args),
     )
-    if args.json != "-":  # -q silences the progress bar only
-        print(render_forecast(cone), end="")
-    if args.json is not None:
-        from sim.render.data import dumps
-
-        write_output(args.json, dumps(cone.to_dict()))
+    deliver(args, render_forecast(cone), cone)
     if args.plots is not None:
         from sim.plots.forecast import save_forecast_cone
 
