@@ -35,6 +35,7 @@ from enum import IntEnum
 from itertools import chain
 
 import numpy as np
+from mypy_extensions import mypyc_attr
 
 from sim.scenario.laws import Chance, Draws, Law, is_fixed, is_never
 
@@ -94,6 +95,9 @@ def _layout() -> tuple[dict[tuple[int, int], tuple[int, int]], int]:
 _SLICES, BLOCK_SIZE = _layout()
 
 
+# Compiled (sim/native.py), still a plain Python class: it replaces ``random`` per
+# instance, and a native subclass of random.Random mistypes its gauss_next.
+@mypyc_attr(native_class=False)
 class Stream(random.Random):
     """A :class:`random.Random` whose numbers are its slice of the block, then its own.
 

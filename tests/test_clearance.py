@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from typing import Any
 
 from sim.actors.clearance import RESUBMIT_HOURS, ClearanceOffice
@@ -11,6 +12,7 @@ from sim.clock import Blocked, Clock
 from sim.randomness import Streams
 from sim.scenario.compiled import compile_clearance
 from sim.scenario.contract import Clearance
+from sim.scenario.laws import Chance
 
 START = dt.datetime(2024, 6, 3, 6, 0)  # Monday 06:00: midnight is 18 h in
 HORIZON_HOURS = 30 * 24.0
@@ -97,15 +99,20 @@ def test_each_tail_has_its_own_lead_times() -> None:
     assert busy.request(1, 100.0) == quiet.request(1, 100.0)
 
 
-class _Denials:
-    """A denial stream that denies the first ``times`` requests, then approves."""
+class _Scripted(random.Random):
+    """Random numbers given in advance: ``0.0`` is under any probability, ``0.99`` is not."""
 
-    def __init__(self, times: int) -> None:
-        self.left = times
+    def __init__(self, numbers: list[float]) -> None:
+        super().__init__(0)
+        self.numbers = iter(numbers)
 
-    def happens(self) -> bool:
-        self.left -= 1
-        return self.left >= 0
+    def random(self) -> float:
+        return next(self.numbers)
+
+
+def _denied_times(times: int) -> Chance:
+    """A denial stream (p = 0.5) that denies the first ``times`` requests, then approves."""
+    return Chance(0.5, _Scripted([0.0] * times + [0.99]))
 
 
 def test_a_request_after_a_denial_is_not_answered_at_the_same_instant() -> None:
@@ -114,7 +121,7 @@ def test_a_request_after_a_denial_is_not_answered_at_the_same_instant() -> None:
     Asked at 50 h (after the opening at 42 h): answers at 50, 51, 52 (denied) and 53 h.
     """
     clearances = office(lead_days=0)
-    clearances._denials[0] = _Denials(3)  # type: ignore[call-overload]
+    clearances._denials[0] = _denied_times(3)
     answer = clearances.request(0, 50.0)
     assert (answer.approved_hours, answer.requests, answer.denials) == (53.0, 4, 3)
     assert RESUBMIT_HOURS == 1.0

@@ -127,6 +127,14 @@ class Tail:
     departs: float | None = None
     """When the final lift it holds for takes off, once decided."""
 
+    def final_lift_departs(self) -> float | None:
+        """``departs`` read afresh: another tail's process sets it while this one holds.
+
+        (Reading the field in place would let the type checker narrow it to None across
+        the hold's yields, and mypyc compiles code to the narrowed type.)
+        """
+        return self.departs
+
     @classmethod
     def assigned(cls, number: int, drawdown: Drawdown) -> Tail:
         """Tail ``number`` with its own random streams (common random numbers)."""
@@ -658,7 +666,7 @@ def hold_for_the_final_lift(
     lift = drawdown.final_lift
     lift.append(c17)
     recorded = False
-    while c17.departs is None:
+    while c17.final_lift_departs() is None:
         if final_lift_complete(drawdown):
             decide_the_departure(env, drawdown)
             break
@@ -670,9 +678,9 @@ def hold_for_the_final_lift(
         if inventory.last_out_left and ready < math.inf:
             waits.append(env.timeout(ready - env.now))
         yield env.any_of(waits)
-        if c17.departs is None:
+        if c17.final_lift_departs() is None:
             inventory.board_last_out(load, env.now, airlift)  # ready since, or seats freed
-    departs, c17.departs = c17.departs, None
+    departs, c17.departs = c17.final_lift_departs(), None
     assert departs is not None
     if departs > env.now:
         yield env.timeout(departs - env.now)

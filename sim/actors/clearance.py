@@ -133,6 +133,8 @@ def _draw_suspensions(clearance: Clearance, horizon_hours: float, streams: Strea
     per_30_days = Draws(suspensions.per_30_days, rng, high=MAX_RATE_PER_30_DAYS).next()
     durations = Draws(suspensions.duration_days, rng)
     return Blocked(
-        (start, start + 24.0 * durations.next())
-        for start in poisson_arrivals(rng, per_30_days / 720.0, 0.0, horizon_hours)
+        [
+            (start, start + 24.0 * durations.next())
+            for start in poisson_arrivals(rng, per_30_days / 720.0, 0.0, horizon_hours)
+        ]
     )

@@ -56,12 +56,12 @@ def airline_timetable(
     """
     # A service leaves at most once at an instant: (hours, service) orders departures.
     return heapq.merge(
-        *(
+        *[
             _service_departures(
                 index, service, clock, horizon_hours, closures, streams, begin_hours
             )
             for index, service in enumerate(services)
-        )
+        ]
     )
 
 

@@ -32,6 +32,8 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from mypy_extensions import mypyc_attr
+
 from sim.clock import Clock
 from sim.scenario.compiled import Airlift, CompiledScenario
 from sim.scenario.laws import Draws
@@ -60,6 +62,9 @@ class Load:
         return not self.cargo and not self.people
 
 
+# Compiled (sim/native.py), a class pickles (a plan goes to the workers) only if it
+# allows interpreted subclasses.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class InventoryPlan:
     """What an inventory takes from its scenario alone: the same in every replication.
 
@@ -120,6 +125,9 @@ class InventoryPlan:
         self.cohort_airline = [i in flexible for i in range(len(cohorts))]
 
 
+# Compiled (sim/native.py), copy.copy (in _copy) needs what pickling needs; mypyc's
+# other way to allow it (serializable=True) would skip __init__ when built from Python.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Inventory:
     """People and cargo not yet loaded, and what is aboard aircraft on the ground."""
 

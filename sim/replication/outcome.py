@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.picklable import by_init
 from sim.replication.trace import Event, Periods
 
 PERSONNEL_DTYPE = np.dtype([("hours", "f8"), ("cohort", "i4"), ("count", "i4"), ("military", "?")])
@@ -171,3 +172,6 @@ class ReplicationResult:
             "cargo_out_kg": self.cargo_out_kg,
             **self.counters.as_dict(),
         }
+
+
+by_init(ReplicationResult)

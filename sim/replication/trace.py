@@ -19,6 +19,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from sim.picklable import by_init
+
 Counts = tuple[tuple[int, int], ...]
 """``(index, how many)`` pairs: cargo units by line, or people by cohort (file order)."""
 
@@ -97,3 +99,5 @@ class Event:
 
 Periods = tuple[tuple[float, float], ...]
 """``[start, end)`` hour periods: when the airfield was closed, or landings suspended."""
+
+by_init(Event)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.picklable import by_init
 from sim.scenario.laws import Law, law_of
 
 if TYPE_CHECKING:
@@ -314,3 +315,9 @@ def compile_weather(weather: contract.Weather) -> Weather:
         },
         closure_hours=law_of(weather.closure_hours),
     )
+
+
+by_init(
+    Base, Cohort, CargoLine, Airlift, Suspensions, Clearance, CommercialService, Weather,
+    Policy, Simulation, TailStart, StartStatus, CompiledScenario,
+)  # fmt: skip

@@ -24,6 +24,8 @@ from functools import partial
 from itertools import accumulate
 from typing import Any
 
+from sim.picklable import by_init
+
 # z-score of the 90th percentile of the standard normal distribution.
 Z90 = 1.2815515655446004
 
@@ -150,9 +152,11 @@ class ChoiceLaw:
     def mean(self) -> float:
         if self.weights is None:
             return sum(self.values) / len(self.values)
-        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / sum(
-            self.weights
-        )
+        # sum() is typed float | Literal[0]: compiled (sim/native.py), the quotient of two
+        # such values was taken for an int. Annotated, they divide as floats.
+        weighted: float = sum(v * w for v, w in zip(self.values, self.weights, strict=True))
+        total: float = sum(self.weights)
+        return weighted / total
 
     def bounds(self) -> tuple[float, float]:
         return min(self.values), max(self.values)
@@ -281,3 +285,6 @@ class Chance:
         if self._rng is None:
             return False
         return self._rng.random() < self._probability.next()
+
+
+by_init(UniformLaw, TriangularLaw, NormalLaw, LogNormalLaw, ExponentialLaw, ChoiceLaw)
