@@ -18,6 +18,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sim import native
+
+native.choose()  # compiled modules or their sources: decided before any of them is imported
+
 if TYPE_CHECKING:
     from sim.answers.forecast import ForecastCone, forecast_cone
     from sim.answers.results import Comparison, RunResult, SweepResult

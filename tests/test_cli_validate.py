@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from sim import native
 from sim.cli.main import build_parser, main
 
 ROOT = Path(__file__).parent.parent
@@ -142,9 +143,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "usage:" in capsys.readouterr().err
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+def test_version_names_the_build_that_runs_the_model(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.startswith("drawdown ")
+    name, build = capsys.readouterr().out.splitlines()
+    assert name.startswith("drawdown ")
+    assert build == f"model: {native.build().describe()}"
+    assert build.startswith(("model: compiled with mypyc", "model: pure Python"))
 
 
 def test_interrupt_exits_130(

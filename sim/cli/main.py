@@ -21,16 +21,18 @@ from sim.scenario.problems import ScenarioError
 
 
 class _VersionAction(argparse.Action):
-    """``--version``, with the installed version looked up only when asked for.
+    """``--version`` and the build that runs the model (compiled or pure Python), with the
+    installed version looked up only when asked for.
 
     Reading package metadata costs ~30 ms, which every other command would pay
     if the string were built with the parser.
     """
 
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from sim import native
         from sim.version import package_version
 
-        sys.stdout.write(f"{parser.prog} {package_version()}\n")
+        sys.stdout.write(f"{parser.prog} {package_version()}\nmodel: {native.build().describe()}\n")
         parser.exit()
 
 
