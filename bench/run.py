@@ -49,6 +49,8 @@ import parallel  # noqa: E402
 import startup  # noqa: E402
 import workers  # noqa: E402
 
+from sim import native  # noqa: E402
+
 HISTORICAL = ROOT / "scenarios" / "historical-2024.yaml"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 PARTS = ("engine", "model", "parallel", "scaling", "commands", "workers", "memory", "startup")
@@ -108,6 +110,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "commit": commit,
         "load_average_start": os.getloadavg(),
+        "build": native.build().describe(),
     }
 
 
@@ -131,10 +134,15 @@ def bench_engine(quick: bool) -> dict[str, Any]:
 
 def bench_model(quick: bool) -> dict[str, Any]:
     count = 200 if quick else 600
-    runs = _repeat(lambda: model.replications(HISTORICAL, count), 3 if quick else 5)
+    repeats = 3 if quick else 5
+    runs = _repeat(lambda: model.replications(HISTORICAL, count), repeats)
     runs["replications"] = count
     runs["us_per_replication_cpu"] = 1e6 * runs["cpu"]["median"] / count
     runs["events_per_replication"] = runs["events"] / count
+    # The same replications where no C compiler built the compiled modules (not a target).
+    pure = model.pure_python_cpu(HISTORICAL, count, repeats)
+    runs["pure_python_cpu"] = _median_spread(pure)
+    runs["pure_python_us_per_replication_cpu"] = 1e6 * statistics.median(pure) / count
     return runs
 
 
@@ -254,6 +262,7 @@ def render(results: dict[str, Any]) -> str:
         f"drawdown-sim benchmarks, {m['date']}, commit {m['commit']}"
         + (" (quick: fewer replications and repeats)" if results["quick"] else ""),
         f"{m['cpu']} ({m['cores']} cores), Python {m['python']}, SimPy {m['simpy']}",
+        f"model: {m['build']}",
         f"load average at start {m['load_average_start'][0]:.2f}, at end "
         f"{results['load_average_end'][0]:.2f} (other work shares the cores)",
         "",
@@ -270,6 +279,13 @@ def render(results: dict[str, Any]) -> str:
             f"historical-2024: {mod['us_per_replication_cpu']:.0f} µs CPU and "
             f"{mod['events_per_replication']:.0f} events per replication, 1 process"
         )
+        if eng:
+            resource_us = eng["resource_cycle"]["us_per_event_cpu"]
+            pure_us = mod["pure_python_us_per_replication_cpu"]
+            lines.append(
+                f"  pure Python (no compiled build): {pure_us:.0f} µs CPU per replication, "
+                f"{pure_us / resource_us:,.0f} raw Resource-loop events"
+            )
     if "parallel" in results:
         par = results["parallel"]
         lines.append(
@@ -344,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(render(results), end="")
-    print(f"written to {args.output.relative_to(ROOT)}")
+    output = args.output.resolve()
+    print(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     return 0
 
 
