@@ -110,7 +110,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "commit": commit,
         "load_average_start": os.getloadavg(),
-        "build": native.build().describe(),
+        "build": native.choose().describe(),
     }
 
 

@@ -135,7 +135,8 @@ _chosen: Build | None = None
 
 
 def choose() -> Build:
-    """Decide once which build this process runs (``import sim`` calls it first)."""
+    """The build this process runs, decided at the first call (``import sim`` makes it, before
+    any compiled module is imported; ``drawdown --version`` shows the answer)."""
     global _chosen
     if _chosen is None:
         _chosen = detect()
@@ -144,8 +145,3 @@ def choose() -> Build:
         if not _chosen.compiled and twins and not imported:
             sys.meta_path.insert(0, _SourcesOnly())
     return _chosen
-
-
-def build() -> Build:
-    """The build this process runs (``drawdown --version`` shows it)."""
-    return choose()

@@ -147,7 +147,7 @@ def test_version_names_the_build_that_runs_the_model(capsys: pytest.CaptureFixtu
     assert main(["--version"]) == 0
     name, build = capsys.readouterr().out.splitlines()
     assert name.startswith("drawdown ")
-    assert build == f"model: {native.build().describe()}"
+    assert build == f"model: {native.choose().describe()}"
     assert build.startswith(("model: compiled with mypyc", "model: pure Python"))
 
 

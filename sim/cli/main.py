@@ -32,7 +32,8 @@ class _VersionAction(argparse.Action):
         from sim import native
         from sim.version import package_version
 
-        sys.stdout.write(f"{parser.prog} {package_version()}\nmodel: {native.build().describe()}\n")
+        build = native.choose().describe()
+        sys.stdout.write(f"{parser.prog} {package_version()}\nmodel: {build}\n")
         parser.exit()
 
 
