@@ -10,7 +10,7 @@ install time, the package is pure Python and runs the same model more slowly.
 
 At ``import sim`` :func:`choose` decides once, for this process and the workers
 it starts, which build runs. The compiled modules run only when all of them were
-built from the very sources beside them (``native.json`` records their SHA-256):
+built from the very sources beside them (``native.json`` records their size and CRC):
 after an edit to any of them, the sources run until the next ``make`` (or
 ``pip install -e .``) compiles them again. The modules share native classes, so
 it is all of them or none. ``DRAWDOWN_PURE_PYTHON=1`` forces the sources.
@@ -18,17 +18,16 @@ it is all of them or none. ``DRAWDOWN_PURE_PYTHON=1`` forces the sources.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
 import os
 import sys
+import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 MODULES = (
     "sim.actors.airfield",
@@ -58,8 +57,7 @@ MANIFEST = PACKAGE / "native.json"
 """Written by the build once every compiled module is in place: the sources it compiled."""
 
 
-@dataclass(frozen=True, slots=True)
-class Build:
+class Build(NamedTuple):
     """Which build this process runs, and why."""
 
     compiled: bool
@@ -81,7 +79,10 @@ def extension_path(module: str, package: Path = PACKAGE) -> Path:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Size and CRC-32 of a source: tells an edited file from the one compiled (cheaply:
+    ``import sim`` checks all of them, and hashlib would cost more than the check)."""
+    text = path.read_bytes()
+    return f"{len(text)}:{zlib.crc32(text):08x}"
 
 
 def manifest(package: Path = PACKAGE) -> dict[str, object]:
@@ -117,8 +118,9 @@ def detect(environ: Mapping[str, str] = os.environ, package: Path = PACKAGE) -> 
     return Build(True, f"{len(MODULES)} modules")
 
 
-class _SourcesOnly(importlib.abc.MetaPathFinder):
-    """Imports :data:`MODULES` from their sources even where compiled twins sit beside them."""
+class _SourcesOnly:
+    """Imports :data:`MODULES` from their sources even where compiled twins sit beside them
+    (a finder for ``sys.meta_path``)."""
 
     def find_spec(
         self,
