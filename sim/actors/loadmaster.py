@@ -475,20 +475,23 @@ def _cargo_ready_hours(
     horizon = 24.0 * scenario.simulation.horizon_days
     day_begin, day_rate, day_done = 0.0, packing.next(), 0.0  # positions packed today so far
     for i in packed_lines:
-        # One loop over the units and the days they take (hundreds a replication).
+        # One loop over the days a line takes, an inner one over its units packed that day
+        # (hundreds a replication: the inner loop does only what each unit needs).
         positions, ready_at = float(lines[i].positions), ready[i].append
         units, needed = lines[i].count, positions
         while units:
             if day_begin >= horizon:
                 ready[i].extend([math.inf] * units)
                 break
-            left_today = day_rate - day_done
-            if day_rate > 0 and needed <= left_today + 1e-9:
-                day_done += needed
-                ready_at(day_begin + 24.0 * day_done / day_rate)
-                units, needed = units - 1, positions
-                continue
-            needed -= max(0.0, left_today)
+            if day_rate > 0:
+                while units and needed <= day_rate - day_done + 1e-9:
+                    day_done += needed
+                    ready_at(day_begin + 24.0 * day_done / day_rate)
+                    units -= 1
+                    needed = positions
+                if not units:
+                    break  # the rest of the day packs the next line
+            needed -= max(0.0, day_rate - day_done)
             day_begin += 24.0
             day_rate, day_done = packing.next(), 0.0
     return ready
