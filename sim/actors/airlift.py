@@ -273,39 +273,38 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     Returns False when the tail stops instead (nothing left, or never approved).
     """
     inventory = drawdown.inventory
+    office = drawdown.office
     airlift = drawdown.airlift
     assert airlift is not None
     while True:
         if not inventory.military_work_left(airlift):
             return False  # nothing left that a military aircraft may carry
-        if c17.leg is None:
-            c17.leg = c17.legs.next()
-            validity = drawdown.office.validity_hours
-            if validity is not None and c17.leg > validity:
-                # Beyond the longest leg validation allows (the 99.9th percentile of an
-                # unbounded law): flown within the window, or no approval could serve it.
-                c17.leg = validity
-        if not worth_flying(env, c17, drawdown):
-            yield wait_for_work(env, c17, drawdown)
+        leg = c17.leg
+        if leg is None:
+            leg = c17.leg = next_leg(c17, office.validity_hours)
+        now = env.now  # one look at the clock per pass: nothing below moves it
+        if not worth_flying(drawdown, now + leg):
+            yield wait_for_work(env, drawdown, now, leg)
             continue
-        renew_lapsed_approval(c17, drawdown)
-        if c17.approved == math.inf:
+        renew_lapsed_approval(c17, drawdown, now)
+        approved = c17.approved
+        if approved == math.inf:
             drawdown.never_approved = True
             return False
-        if c17.approved > env.now:
-            yield wait_for_clearance(env, c17, drawdown)
+        if approved > now:
+            yield wait_for_clearance(env, c17, drawdown, now)
             continue
-        planned = drawdown.office.first_free_landing_day(env.now + c17.leg)
+        planned = office.first_free_landing_day(now + leg)
         if planned == math.inf:
             drawdown.no_landing_slot = True  # ruling 6: say so, not "never approved"
             return False
-        if not drawdown.office.still_valid(c17.approved, planned):
-            yield from wait_for_the_lapse(env, c17, drawdown, planned)
+        if not office.still_valid(approved, planned):
+            yield from wait_for_the_lapse(env, c17, drawdown, now, planned)
             continue
-        if (wait := wait_out_known_block(env, c17, drawdown, planned)) is not None:
+        if (wait := wait_out_known_block(env, c17, drawdown, now, planned)) is not None:
             yield wait
             continue
-        if (wait := wait_for_landing_day(env, c17, drawdown, planned)) is not None:
+        if (wait := wait_for_landing_day(env, c17, drawdown, now, planned)) is not None:
             yield wait
             continue
         break
@@ -313,19 +312,27 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     c17.committed = True
     drawdown.committed_tails += 1
     call_the_final_lift(drawdown, planned)
-    drawdown.office.book_landing(planned)
+    office.book_landing(planned)
     c17.landing = planned
-    leg = c17.inbound = c17.leg
-    c17.launched = env.now
+    c17.inbound = leg
+    c17.launched = now
     if drawdown.tracing:
         drawdown.record(c17.actor, Kind.LAUNCHES, tail=c17.number, duration_hours=leg)
-    clearance = drawdown.scenario.clearance
-    requests_ahead = 0 if clearance is None else clearance.requests_ahead
-    while len(c17.filed_ahead) < requests_ahead:
+    while len(c17.filed_ahead) < drawdown.requests_ahead:
         c17.filed_ahead.append(drawdown.ask_clearance(c17.actor, c17.number))
     yield env.timeout(leg)
     c17.leg = None
     return True
+
+
+def next_leg(c17: Tail, validity_hours: float | None) -> float:
+    """The inbound leg the tail will fly next, drawn once it is ready to look for work."""
+    leg = c17.legs.next()
+    if validity_hours is not None and leg > validity_hours:
+        # Beyond the longest leg validation allows (the 99.9th percentile of an
+        # unbounded law): flown within the window, or no approval could serve it.
+        return validity_hours
+    return leg
 
 
 def call_the_final_lift(drawdown: Drawdown, landing: float) -> None:
@@ -346,17 +353,14 @@ def call_the_final_lift(drawdown: Drawdown, landing: float) -> None:
             drawdown.signal_changed()
 
 
-def worth_flying(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> bool:
-    """Is there a load worth flying for, if the tail launched now?
+def worth_flying(drawdown: Drawdown, landing: float) -> bool:
+    """Is there a load worth flying for, if a tail launched now and landed at ``landing``?
 
     (The tail is not committed yet: ruling 4 assigns the load at launch.)
     """
     airlift = drawdown.airlift
     assert airlift is not None
-    assert c17.leg is not None
     inventory = drawdown.inventory
-    leg = c17.leg
-    landing = env.now + leg
     spare = inventory.military_loads(landing, airlift) - drawdown.committed_tails
     if spare > _EPSILON and spare < 1 - _EPSILON:
         # Less than a full load: wait for one only if it will be ready soon.
@@ -368,26 +372,28 @@ def worth_flying(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> bool:
     return go or bool(drawdown.final_lift_calls and inventory.last_out_left)
 
 
-def wait_for_work(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simpy.Event:
+def wait_for_work(
+    env: simpy.Environment, drawdown: Drawdown, now: float, leg: float
+) -> simpy.Event:
     """Nothing worth flying for yet: the wait until the ramp changes or more becomes ready
     (the caller looks again)."""
-    assert c17.leg is not None
-    leg = c17.leg
-    wake = drawdown.inventory.next_ready_after(env.now + leg) - leg
+    wake = drawdown.inventory.next_ready_after(now + leg) - leg
     waits: list[simpy.Event] = [drawdown.changed]
     if wake < math.inf:
         # At least a hair later: (ready - leg) + leg can round below ``ready``,
         # and a zero wait would then repeat forever.
-        waits.append(env.timeout(max(_EPSILON, wake - env.now)))
+        waits.append(env.timeout(max(_EPSILON, wake - now)))
     return env.any_of(waits)
 
 
-def wait_for_clearance(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> simpy.Timeout:
+def wait_for_clearance(
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, now: float
+) -> simpy.Timeout:
     """Ready to launch, but the clearance is not approved yet: the wait for it."""
-    return wait_at_offload_station(env, c17, drawdown, Cause.CLEARANCE, c17.approved - env.now)
+    return wait_at_offload_station(env, c17, drawdown, Cause.CLEARANCE, c17.approved - now)
 
 
-def renew_lapsed_approval(c17: Tail, drawdown: Drawdown) -> None:
+def renew_lapsed_approval(c17: Tail, drawdown: Drawdown, now: float) -> None:
     """Ruling 3: an approval not used within ``validity_hours`` lapses at that moment,
     and the tail asks again at once, whatever it was doing.
 
@@ -398,15 +404,16 @@ def renew_lapsed_approval(c17: Tail, drawdown: Drawdown) -> None:
     validity = drawdown.office.validity_hours
     if validity is None:
         return
-    while c17.approved + validity <= drawdown.env.now:  # never true for an approval never granted
+    while c17.approved + validity <= now:  # never true for an approval never granted
         lapse = c17.approved + validity
         drawdown.counters.clearance_lapses += 1
-        drawdown.record(c17.actor, Kind.CLEARANCE_LAPSES, tail=c17.number, at=lapse)
+        if drawdown.tracing:
+            drawdown.record(c17.actor, Kind.CLEARANCE_LAPSES, tail=c17.number, at=lapse)
         c17.approved = drawdown.ask_clearance(c17.actor, c17.number, at=lapse)
 
 
 def wait_for_the_lapse(
-    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, now: float, planned: float
 ) -> Steps:
     """The approval would lapse before the planned landing: never launch on it.
 
@@ -417,15 +424,15 @@ def wait_for_the_lapse(
     validity = drawdown.office.validity_hours
     assert validity is not None
     assert c17.leg is not None
-    wait = c17.approved + validity - env.now
-    slot_later = planned > env.now + c17.leg + _EPSILON
+    wait = c17.approved + validity - now
+    slot_later = planned > now + c17.leg + _EPSILON
     cause = Cause.LANDING_SLOT if slot_later else Cause.CLEARANCE
     yield wait_at_offload_station(env, c17, drawdown, cause, wait)
-    renew_lapsed_approval(c17, drawdown)
+    renew_lapsed_approval(c17, drawdown, env.now)
 
 
 def wait_out_known_block(
-    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, now: float, planned: float
 ) -> simpy.Timeout | None:
     """A closure or suspension already on that lasts past the planned landing: wait it out here.
 
@@ -435,7 +442,6 @@ def wait_out_known_block(
     that wait (after it the caller looks again), or None when nothing known blocks.
     """
     assert c17.leg is not None
-    now = env.now
     weather_free = drawdown.base.closures.free_from(now)
     suspension_free = drawdown.office.suspensions.free_from(now)
     free = max(weather_free, suspension_free)
@@ -447,7 +453,7 @@ def wait_out_known_block(
 
 
 def wait_for_landing_day(
-    env: simpy.Environment, c17: Tail, drawdown: Drawdown, planned: float
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, now: float, planned: float
 ) -> simpy.Timeout | None:
     """The landing day's slots are taken: wait here until a launch lands on the next free day.
 
@@ -455,7 +461,7 @@ def wait_for_landing_day(
     that slot meanwhile), or None when the tail can launch now.
     """
     assert c17.leg is not None
-    hold = planned - (env.now + c17.leg)
+    hold = planned - (now + c17.leg)
     if hold <= _EPSILON:
         return None
     return wait_at_offload_station(env, c17, drawdown, Cause.LANDING_SLOT, hold)
@@ -489,20 +495,20 @@ def land(
     blocked = yield from hold_until_cleared_to_land(env, c17, drawdown)
     if blocked is not None:
         return blocked
-    arrived = env.now
     waiting = base.parking.take()
     if waiting is not None:
+        arrived = env.now
         if drawdown.tracing:
             drawdown.record(c17.actor, Kind.WAITS_FOR_PARKING, tail=c17.number, cause=Cause.PARKING)
         yield waiting
-    drawdown.counters.parking_wait_hours += env.now - arrived
-    if env.now > arrived:
-        # Held off for a spot: the runway may have closed, a suspension begun
-        # or midnight passed meanwhile, so the landing checks apply again.
-        blocked = yield from hold_until_cleared_to_land(env, c17, drawdown)
-        if blocked is not None:
-            base.parking.give_back()
-            return blocked
+        drawdown.counters.parking_wait_hours += env.now - arrived
+        if env.now > arrived:
+            # Held off for a spot: the runway may have closed, a suspension begun
+            # or midnight passed meanwhile, so the landing checks apply again.
+            blocked = yield from hold_until_cleared_to_land(env, c17, drawdown)
+            if blocked is not None:
+                base.parking.give_back()
+                return blocked
     if drawdown.tracing:
         drawdown.record(c17.actor, Kind.LANDS, tail=c17.number, parking_in_use=base.parking.count)
     return None
@@ -550,11 +556,11 @@ def load_aircraft(
     airlift = drawdown.airlift
     assert airlift is not None
     base = drawdown.base
-    landed = env.now
     waiting = base.loading_teams.take()
     if waiting is not None:
+        landed = env.now
         yield waiting
-    drawdown.counters.loading_team_wait_hours += env.now - landed
+        drawdown.counters.loading_team_wait_hours += env.now - landed
     load = drawdown.inventory.load_military(env.now, airlift)
     c17.committed = False
     drawdown.committed_tails -= 1
@@ -596,34 +602,38 @@ def service(
         counters.breakdowns += 1
         counters.repair_hours += repair
         ground_hours += repair
-        drawdown.record(c17.actor, Kind.BREAKS_DOWN, tail=c17.number, duration_hours=repair)
+        if drawdown.tracing:
+            drawdown.record(c17.actor, Kind.BREAKS_DOWN, tail=c17.number, duration_hours=repair)
     outbound = c17.legs.next()
     duty = airlift.crew_duty_hours
     duty_began = c17.launched
-    rested = duty is not None and (env.now - duty_began) + ground_hours + outbound > duty + _EPSILON
+    now = env.now
+    rested = duty is not None and (now - duty_began) + ground_hours + outbound > duty + _EPSILON
     if rested:
         ground_hours += rest_crew(c17, drawdown)
     if ground_hours > 0:
         yield env.timeout(ground_hours)
+        now = env.now
     if rested:
-        duty_began = env.now  # the rest ends the stretch on the ground: a fresh duty day
+        duty_began = now  # the rest ends the stretch on the ground: a fresh duty day
     c17.outbound, c17.duty_began = outbound, duty_began
     inventory = drawdown.inventory
     while True:
         # Last-out people board if any are waiting; a tail carrying them holds for the
         # final lift, which leaves together: runway and crews checked for all its tails.
-        inventory.board_last_out(load, env.now, airlift)
+        inventory.board_last_out(load, now, airlift)
         if load.last_out_aboard:
             yield from hold_for_the_final_lift(env, c17, drawdown, load)
             break
-        if (opens := wait_for_the_runway(env, c17, drawdown)) is not None:
+        if (opens := wait_for_the_runway(env, c17, drawdown, now)) is not None:
             yield opens
+            now = env.now
         # Ruling 6: the duty day is checked again after the wait for the runway (a
         # rested crew is not rested twice in a row: its day has just begun).
-        if not tired(c17, env.now, duty):
+        if not tired(c17, now, duty):
             break
         yield env.timeout(rest_crew(c17, drawdown))
-        c17.duty_began = env.now
+        now = c17.duty_began = env.now
     return outbound
 
 
@@ -748,21 +758,20 @@ def decide_the_departure(env: simpy.Environment, drawdown: Drawdown) -> None:
 
 
 def wait_for_the_runway(
-    env: simpy.Environment, c17: Tail, drawdown: Drawdown
+    env: simpy.Environment, c17: Tail, drawdown: Drawdown, now: float
 ) -> simpy.Timeout | None:
     """Take off only when the airfield is open: the wait for it to open, or None."""
-    counters = drawdown.counters
-    opens = drawdown.base.closures.free_from(env.now)
-    if opens > env.now:
-        counters.weather_wait_hours += opens - env.now
+    opens = drawdown.base.closures.free_from(now)
+    if opens > now:
+        drawdown.counters.weather_wait_hours += opens - now
         drawdown.record(
             c17.actor,
             Kind.WAITS_FOR_RUNWAY,
             tail=c17.number,
             cause=Cause.WEATHER,
-            duration_hours=opens - env.now,
+            duration_hours=opens - now,
         )
-        return env.timeout(opens - env.now)
+        return env.timeout(opens - now)
     return None
 
 

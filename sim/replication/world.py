@@ -58,6 +58,8 @@ class Drawdown:
         self.office = ClearanceOffice(
             scenario.clearance, self.clock, self.horizon_hours, streams, self.tails
         )
+        self.requests_ahead = 0 if scenario.clearance is None else scenario.clearance.requests_ahead
+        """Clearances a tail files ahead when it launches (``clearance.requests_ahead``)."""
         packing = scenario.base.packing_positions_per_day
         self.inventory = Inventory(
             scenario,
@@ -187,12 +189,15 @@ class Drawdown:
 
     def people_out(self, boarded: list[tuple[int, int]], *, military: bool) -> None:
         now = self.env.now
+        rows = self.personnel_rows
+        people = 0
         for cohort, count in boarded:
-            self.personnel_rows.append((now, cohort, count, military))
+            rows.append((now, cohort, count, military))
+            people += count
         if military:
-            self.counters.military_passengers += sum(count for _, count in boarded)
+            self.counters.military_passengers += people
         else:
-            self.counters.commercial_passengers += sum(count for _, count in boarded)
+            self.counters.commercial_passengers += people
         self._check_all_out()
 
     def sortie_out(self, actor: str, tail: int, load: Load) -> None:
