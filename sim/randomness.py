@@ -148,14 +148,15 @@ class Streams:
         self._generators: dict[tuple[int, int], random.Random] = {}
 
     def rng(self, source: Source, part: int = 0) -> random.Random:
-        key = (int(source), part)
+        number = int(source)
+        key = (number, part)
         generator = self._generators.get(key)
         if generator is None:
             if not 0 <= part < 2**32:
                 raise ValueError(f"stream part must be in [0, 2**32) (got {part})")
             where = _SLICES.get(key)
             numbers = [] if where is None else self._block[where[0] : where[1]]
-            generator = Stream(numbers, (self._key << 64) | (int(source) << 32) | part)
+            generator = Stream(numbers, (self._key << 64) | (number << 32) | part)
             self._generators[key] = generator
         return generator
 

@@ -180,6 +180,9 @@ RandomLaw = UniformLaw | TriangularLaw | NormalLaw | LogNormalLaw | ExponentialL
 Law = float | RandomLaw
 """A fixed value, or a distribution to draw from."""
 
+_RANDOM_LAWS = (UniformLaw, TriangularLaw, NormalLaw, LogNormalLaw, ExponentialLaw, ChoiceLaw)
+"""The members of ``RandomLaw``, for a quick ``isinstance`` (a compiled scenario holds laws)."""
+
 
 def law_of(dist: Any) -> Law:
     """The law of a validated dist (a number or a model of :mod:`sim.scenario.distributions`).
@@ -187,16 +190,18 @@ def law_of(dist: Any) -> Law:
     A law passes through unchanged; a distribution that always gives the same
     value becomes that number.
     """
-    if isinstance(dist, int | float):
+    if isinstance(dist, (float, int)):
         return float(dist)
-    law: RandomLaw = dist.law() if hasattr(dist, "law") else dist
+    # A law has no law(): hasattr would raise and catch an AttributeError to say so.
+    is_law = isinstance(dist, _RANDOM_LAWS) or not hasattr(dist, "law")
+    law: RandomLaw = dist if is_law else dist.law()
     low, high = law.bounds()
     return float(low) if low == high else law
 
 
 def is_fixed(dist: Any) -> bool:
     """True when ``dist`` (a law or a validated dist) always gives the same value."""
-    if isinstance(dist, int | float):
+    if isinstance(dist, (float, int)):
         return True
     low, high = dist.bounds()
     return bool(low == high)
@@ -275,16 +280,21 @@ class Chance:
     A fixed probability of 0 never consumes random numbers.
     """
 
-    __slots__ = ("_probability", "_rng")
+    __slots__ = ("_fixed", "_probability", "_rng")
 
     def __init__(self, probability: Any, rng: random.Random | None) -> None:
         self._rng = None if is_never(probability) else rng
         self._probability = probability_draws(probability, self._rng)
+        self._fixed = self._probability.fixed
+        """The probability when it is fixed (most are): compared without a call."""
 
     def happens(self) -> bool:
-        if self._rng is None:
+        rng = self._rng
+        if rng is None:
             return False
-        return self._rng.random() < self._probability.next()
+        if self._fixed is not None:
+            return rng.random() < self._fixed
+        return rng.random() < self._probability.next()
 
 
 by_init(UniformLaw, TriangularLaw, NormalLaw, LogNormalLaw, ExponentialLaw, ChoiceLaw)
