@@ -6,10 +6,21 @@ import pickle
 import random
 from pathlib import Path
 
+import pytest
+
 from sim.replication.drawdown import simulate
 from sim.replication.prepared import prepare
 from sim.scenario.compiled import MONTHS, compile_scenario
-from sim.scenario.laws import ChoiceLaw, Draws, TriangularLaw, UniformLaw
+from sim.scenario.laws import (
+    ChoiceLaw,
+    Draws,
+    ExponentialLaw,
+    LogNormalLaw,
+    NormalLaw,
+    RandomLaw,
+    TriangularLaw,
+    UniformLaw,
+)
 from sim.scenario.reading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +58,26 @@ def test_a_law_draws_what_its_model_drew() -> None:
     uniform = Draws(UniformLaw(1.0, 2.0), random.Random(9))
     reference = random.Random(9)
     assert [uniform.next() for _ in range(5)] == [reference.uniform(1.0, 2.0) for _ in range(5)]
+
+
+@pytest.mark.parametrize(
+    "law",
+    [
+        UniformLaw(5.6, 6.1),
+        TriangularLaw(1.5, 2.0, 3.0),
+        TriangularLaw(1.0, 1.0, 3.0),  # the mode at an end: one side only
+        TriangularLaw(1.0, 3.0, 3.0),
+        TriangularLaw(2.0, 2.0, 2.0),  # no width: random.triangular returns low
+        NormalLaw(1.0, 5.0),
+        LogNormalLaw(8.0, 36.0),
+        ExponentialLaw(2.0),
+        ChoiceLaw((4.0, 8.0)),
+    ],
+)
+def test_a_sampler_gives_the_numbers_of_draw(law: RandomLaw) -> None:
+    """A sampler computes what draw() computes, number for number (its constants once)."""
+    sampler, reference = law.sampler(random.Random(11)), random.Random(11)
+    assert [sampler() for _ in range(2000)] == [law.draw(reference) for _ in range(2000)]
 
 
 def test_a_prepared_scenario_pickles_and_simulates_as_the_scenario() -> None:

@@ -51,7 +51,9 @@ class UniformLaw:
         return rng.uniform(self.low, self.high)
 
     def sampler(self, rng: random.Random) -> Callable[[], float]:
-        return partial(rng.uniform, self.low, self.high)
+        # random.uniform's arithmetic, a + (b - a) * random(), with b - a computed once.
+        low, span, uniform = self.low, self.high - self.low, rng.random
+        return lambda: low + span * uniform()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,22 @@ class TriangularLaw:
         return rng.triangular(self.low, self.high, self.mode)
 
     def sampler(self, rng: random.Random) -> Callable[[], float]:
-        return partial(rng.triangular, self.low, self.high, self.mode)
+        low, high = self.low, self.high
+        if low == high:
+            return partial(rng.triangular, low, high, self.mode)
+        # random.triangular's arithmetic operation by operation, its constants computed once.
+        uniform = rng.random
+        split = (self.mode - low) / (high - low)
+        rising, falling = high - low, low - high
+        complement = 1.0 - split
+
+        def triangular() -> float:
+            u = uniform()
+            if u > split:
+                return high + falling * math.sqrt((1.0 - u) * complement)
+            return low + rising * math.sqrt(u * split)
+
+        return triangular
 
 
 @dataclass(frozen=True, slots=True)
