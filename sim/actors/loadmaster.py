@@ -181,6 +181,8 @@ class Inventory:
         """The same in loading order."""
         self.last_unloaded_ready = -math.inf
         """When the last cargo unit not yet loaded is ready (``-inf``: none left)."""
+        self._all_unloaded_cargo: tuple[float, float] | None = None
+        """Positions and kg of all the cargo not yet loaded, once counted (until the next load)."""
         self._lines_changed()
 
     def already_out(self, personnel_out: tuple[int, ...], cargo_out: tuple[int, ...]) -> None:
@@ -188,6 +190,7 @@ class Inventory:
 
         The units out of a line are its first in ready order, as a loadmaster takes them.
         """
+        self._all_unloaded_cargo = None
         for line, units in enumerate(cargo_out):
             self.line_loaded[line] += units
             self.cargo_units_unloaded -= units
@@ -254,14 +257,13 @@ class Inventory:
 
         Tails ask this for the time they would land, several times per sortie.
         """
-        positions = kg = 0.0
-        line_ready, line_loaded = self.line_ready, self.line_loaded
-        line_positions, line_kg = self.line_positions, self.line_kg
-        for i in self.open_lines:
-            units = bisect_right(line_ready[i], hours) - line_loaded[i]
-            if units > 0:
-                positions += units * line_positions[i]
-                kg += units * line_kg[i]
+        if hours < self.last_unloaded_ready:
+            positions, kg = self._cargo_ready_by(hours)
+        else:
+            # Everything not yet loaded is ready by then: the same sums until the next load.
+            if self._all_unloaded_cargo is None:
+                self._all_unloaded_cargo = self._cargo_ready_by(hours)
+            positions, kg = self._all_unloaded_cargo
         cargo_loads = 0.0
         if positions:
             cargo_loads = max(
@@ -279,6 +281,18 @@ class Inventory:
             riding_along = math.ceil(cargo_loads) * airlift.seats_with_cargo
             loads = cargo_loads + max(0, people - riding_along) / airlift.seats
         return loads
+
+    def _cargo_ready_by(self, hours: float) -> tuple[float, float]:
+        """Pallet positions and kg of the cargo not yet loaded that is ready by ``hours``."""
+        positions = kg = 0.0
+        line_ready, line_loaded = self.line_ready, self.line_loaded
+        line_positions, line_kg = self.line_positions, self.line_kg
+        for i in self.open_lines:
+            units = bisect_right(line_ready[i], hours) - line_loaded[i]
+            if units > 0:
+                positions += units * line_positions[i]
+                kg += units * line_kg[i]
+        return positions, kg
 
     # -- taking loads ----------------------------------------------------------
 
@@ -310,6 +324,8 @@ class Inventory:
             free_kg -= units * self.line_kg[i]
             load.cargo_kg += units * self.line_kg[i]
         cargo_units = load.cargo_units
+        if cargo_units:
+            self._all_unloaded_cargo = None
         self.cargo_units_unloaded -= cargo_units
         self.cargo_units_aboard += cargo_units
         self.positions_unloaded -= airlift.positions - free_positions
