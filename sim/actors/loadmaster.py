@@ -301,28 +301,28 @@ class Inventory:
         free_positions = airlift.positions
         free_kg = airlift.payload_kg + _KG_TOLERANCE
         line_done = False
+        line_ready, line_loaded = self.line_ready, self.line_loaded
+        line_positions, line_kg = self.line_positions, self.line_kg
         for i in self.open_lines_in_order:
-            ready = self.line_ready[i]
-            units = bisect_right(ready, hours) - self.line_loaded[i]
+            if not free_positions:
+                break  # no unit fits any more (each takes a position at least)
+            ready = line_ready[i]
+            units = bisect_right(ready, hours) - line_loaded[i]
             if units <= 0:
                 continue
-            units = min(
-                units,
-                free_positions // self.line_positions[i],
-                int(free_kg // self.line_kg[i]),
-            )
+            units = min(units, free_positions // line_positions[i], int(free_kg // line_kg[i]))
             if units <= 0:
                 continue
             load.cargo.append((i, units))
             load.cargo_units += units
             if self.line_sensitive[i]:
                 load.sensitive_units += units
-            self.line_loaded[i] += units
-            if self.line_loaded[i] == len(ready):
+            line_loaded[i] += units
+            if line_loaded[i] == len(ready):
                 line_done = True
-            free_positions -= units * self.line_positions[i]
-            free_kg -= units * self.line_kg[i]
-            load.cargo_kg += units * self.line_kg[i]
+            free_positions -= units * line_positions[i]
+            free_kg -= units * line_kg[i]
+            load.cargo_kg += units * line_kg[i]
         cargo_units = load.cargo_units
         if cargo_units:
             self._all_unloaded_cargo = None
