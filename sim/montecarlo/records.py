@@ -223,14 +223,20 @@ class TableReduction(Reduction[ReplicationTable, ReplicationTable]):
         return ReplicationTable.concatenate(parts)
 
 
-def _out_before(
-    hours: np.ndarray, amounts: np.ndarray, limits: np.ndarray, *, at_limit: bool = False
-) -> np.ndarray:
-    """Cumulative amount that left strictly before each limit (``at_limit``: at or before)."""
-    order = np.argsort(hours, kind="stable")
-    cumulative = np.concatenate(([0.0], np.cumsum(amounts[order], dtype=np.float64)))
-    positions = np.searchsorted(hours[order], limits, side="right" if at_limit else "left")
-    return cumulative[positions]
+class _Departed:
+    """Amounts that left at given hours, put in time order and summed once for every limit."""
+
+    __slots__ = ("_cumulative", "_hours")
+
+    def __init__(self, hours: np.ndarray, amounts: np.ndarray) -> None:
+        order = np.argsort(hours, kind="stable")
+        self._hours = hours[order]
+        self._cumulative = np.concatenate(([0.0], np.cumsum(amounts[order], dtype=np.float64)))
+
+    def before(self, limits: np.ndarray, *, at_limit: bool = False) -> np.ndarray:
+        """Cumulative amount that left strictly before each limit (``at_limit``: at or before)."""
+        positions = np.searchsorted(self._hours, limits, side="right" if at_limit else "left")
+        return self._cumulative[positions]
 
 
 def _reduce_into(
@@ -250,36 +256,37 @@ def _reduce_into(
     table.events[row] = result.events
 
     people, cargo = result.personnel, result.cargo
-    people_hours = np.asarray(people["hours"], dtype=np.float64)
-    people_count = np.asarray(people["count"], dtype=np.float64)
-    cargo_hours = np.asarray(cargo["hours"], dtype=np.float64)
-    cargo_kg = np.asarray(cargo["kg"], dtype=np.float64)
+    people_out = _Departed(
+        np.asarray(people["hours"], dtype=np.float64), np.asarray(people["count"], dtype=np.float64)
+    )
+    cargo_out = _Departed(
+        np.asarray(cargo["hours"], dtype=np.float64), np.asarray(cargo["kg"], dtype=np.float64)
+    )
 
     grid = layout.day_end_hours
-    table.people_remaining[row] = np.rint(
-        layout.total_personnel - _out_before(people_hours, people_count, grid)
-    ).astype(np.int32)
+    table.people_remaining[row] = np.rint(layout.total_personnel - people_out.before(grid)).astype(
+        np.int32
+    )
     table.cargo_kg_remaining[row] = np.maximum(
-        layout.total_cargo_kg - _out_before(cargo_hours, cargo_kg, grid), 0.0
+        layout.total_cargo_kg - cargo_out.before(grid), 0.0
     ).astype(np.float32)
 
     if layout.observed_hours.size:
-        table.people_out_at_observed[row] = _out_before(
-            people_hours, people_count, layout.observed_hours, at_limit=True
-        )
-        table.cargo_kg_out_at_observed[row] = _out_before(
-            cargo_hours, cargo_kg, layout.observed_hours, at_limit=True
-        )
+        observed = layout.observed_hours
+        table.people_out_at_observed[row] = people_out.before(observed, at_limit=True)
+        table.cargo_kg_out_at_observed[row] = cargo_out.before(observed, at_limit=True)
 
     if layout.milestones:
         limits = np.array([m.by_hours for m in layout.milestones], dtype=np.float64)
-        people_out = _out_before(people_hours, people_count, limits)
-        kg_out = _out_before(cargo_hours, cargo_kg, limits)
+        people_by_milestone = people_out.before(limits)
+        kg_by_milestone = cargo_out.before(limits)
         for column, milestone in enumerate(layout.milestones):
             met = True
             if milestone.personnel is not None:
-                met &= bool(people_out[column] >= milestone.personnel * layout.total_personnel)
+                met &= bool(
+                    people_by_milestone[column] >= milestone.personnel * layout.total_personnel
+                )
             if milestone.cargo is not None:
                 needed = milestone.cargo * layout.total_cargo_kg - _KG_TOLERANCE
-                met &= bool(kg_out[column] >= needed)
+                met &= bool(kg_by_milestone[column] >= needed)
             table.milestones_met[row, column] = met
