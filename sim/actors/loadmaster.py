@@ -288,10 +288,13 @@ class Inventory:
         line_ready, line_loaded = self.line_ready, self.line_loaded
         line_positions, line_kg = self.line_positions, self.line_kg
         for i in self.open_lines:
-            units = bisect_right(line_ready[i], hours) - line_loaded[i]
-            if units > 0:
-                positions += units * line_positions[i]
-                kg += units * line_kg[i]
+            ready, loaded = line_ready[i], line_loaded[i]
+            if ready[loaded] > hours:
+                continue  # its next unit is not ready by then
+            # Most lines are ready in full or not begun: a binary search only for the others.
+            units = (len(ready) if ready[-1] <= hours else bisect_right(ready, hours)) - loaded
+            positions += units * line_positions[i]
+            kg += units * line_kg[i]
         return positions, kg
 
     # -- taking loads ----------------------------------------------------------
@@ -306,10 +309,11 @@ class Inventory:
         for i in self.open_lines_in_order:
             if not free_positions:
                 break  # no unit fits any more (each takes a position at least)
-            ready = line_ready[i]
-            units = bisect_right(ready, hours) - line_loaded[i]
-            if units <= 0:
-                continue
+            ready, loaded = line_ready[i], line_loaded[i]
+            if ready[loaded] > hours:
+                continue  # its next unit is not ready yet
+            # Most lines are ready in full or not begun: a binary search only for the others.
+            units = (len(ready) if ready[-1] <= hours else bisect_right(ready, hours)) - loaded
             units = min(units, free_positions // line_positions[i], int(free_kg // line_kg[i]))
             if units <= 0:
                 continue
