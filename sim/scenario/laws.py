@@ -300,10 +300,16 @@ class Chance:
     __slots__ = ("_fixed", "_probability", "_rng")
 
     def __init__(self, probability: Any, rng: random.Random | None) -> None:
-        self._rng = None if is_never(probability) else rng
-        self._probability = probability_draws(probability, self._rng)
-        self._fixed = self._probability.fixed
-        """The probability when it is fixed (most are): compared without a call."""
+        law = law_of(probability)
+        never = isinstance(law, float) and law <= 0  # is_never(probability)
+        self._rng = None if never else rng
+        self._fixed: float | None = None
+        """The probability when it is fixed (most are), clipped to [0, 1]: no draws needed."""
+        self._probability: Draws | None = None
+        if isinstance(law, float):
+            self._fixed = min(max(law, 0.0), 1.0)
+        else:
+            self._probability = probability_draws(law, self._rng)
 
     def happens(self) -> bool:
         rng = self._rng
@@ -311,6 +317,7 @@ class Chance:
             return False
         if self._fixed is not None:
             return rng.random() < self._fixed
+        assert self._probability is not None
         return rng.random() < self._probability.next()
 
 
