@@ -274,6 +274,7 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
     """
     inventory = drawdown.inventory
     office = drawdown.office
+    validity = office.validity_hours
     airlift = drawdown.airlift
     assert airlift is not None
     while True:
@@ -281,12 +282,13 @@ def launch(env: simpy.Environment, c17: Tail, drawdown: Drawdown) -> Generator[A
             return False  # nothing left that a military aircraft may carry
         leg = c17.leg
         if leg is None:
-            leg = c17.leg = next_leg(c17, office.validity_hours)
+            leg = c17.leg = next_leg(c17, validity)
         now = env.now  # one look at the clock per pass: nothing below moves it
         if not worth_flying(drawdown, now + leg):
             yield wait_for_work(env, drawdown, now, leg)
             continue
-        renew_lapsed_approval(c17, drawdown, now)
+        if validity is not None and c17.approved + validity <= now:  # lapsed (ruling 3)
+            renew_lapsed_approval(c17, drawdown, now)
         approved = c17.approved
         if approved == math.inf:
             drawdown.never_approved = True
