@@ -231,7 +231,8 @@ class _Departed:
     def __init__(self, hours: np.ndarray, amounts: np.ndarray) -> None:
         order = np.argsort(hours, kind="stable")
         self._hours = hours[order]
-        self._cumulative = np.concatenate(([0.0], np.cumsum(amounts[order], dtype=np.float64)))
+        self._cumulative = np.zeros(len(order) + 1)  # [0]: nothing left before the first
+        np.cumsum(amounts[order], dtype=np.float64, out=self._cumulative[1:])
 
     def before(self, limits: np.ndarray, *, at_limit: bool = False) -> np.ndarray:
         """Cumulative amount that left strictly before each limit (``at_limit``: at or before)."""
