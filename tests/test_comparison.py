@@ -14,7 +14,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.answers.comparison import paired_proportion_difference, tango_interval
+from sim.answers.comparison import MedianBootstrap, paired_proportion_difference, tango_interval
+from sim.answers.score import Interval
+from sim.answers.scoring import PERCENTILE_METHOD
 
 Z = 1.959963984540054
 Z2 = Z * Z  # 3.841459
@@ -107,3 +109,41 @@ def test_identical_runs_keep_a_width_of_z2_over_n_plus_z2() -> None:
     assert result.difference == 0.0
     assert result.ci95.low == pytest.approx(-0.0713, abs=5e-5)
     assert result.ci95.high == pytest.approx(0.0713, abs=5e-5)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 11, 250, 251, 40_000])
+@pytest.mark.parametrize("kind", ["plain", "unfinished", "ties", "nan", "all unfinished"])
+def test_resampled_medians_are_the_values_np_percentile_takes(n: int, kind: str) -> None:
+    """Medians picked by rank equal np.percentile's, bit for bit: unfinished (+inf)
+    replications, ties and NaN included."""
+    rng = np.random.default_rng(n)
+    hours = rng.random(n) * 1000.0
+    if kind == "unfinished":
+        hours[rng.random(n) < 0.3] = math.inf
+    elif kind == "ties":
+        hours = np.round(hours / 100.0) * 100.0
+    elif kind == "nan":
+        hours[rng.random(n) < 0.1] = math.nan
+    elif kind == "all unfinished":
+        hours[:] = math.inf
+    rows = rng.integers(0, n, size=(40, n))
+    with np.errstate(invalid="ignore"):
+        expected = np.percentile(hours[rows], 50, axis=-1, method=PERCENTILE_METHOD)
+        point = np.percentile(hours, 50, method=PERCENTILE_METHOD)
+    assert np.array_equal(MedianBootstrap._median(hours, rows), expected, equal_nan=True)
+    assert np.array_equal(MedianBootstrap._median(hours, np.arange(n)), point, equal_nan=True)
+
+
+def test_median_difference_of_a_shift_is_the_shift_with_a_narrow_interval() -> None:
+    """Every replication a day later: the median moves by exactly one day, in every resample."""
+    hours = np.random.default_rng(3).random(300) * 2000.0
+    bootstrap = MedianBootstrap(hours, seed=11)
+    later = bootstrap.difference(hours + 24.0)
+    assert later.difference_days == pytest.approx(1.0)
+    assert later.ci95_days is not None
+    assert later.ci95_days.low == pytest.approx(1.0)
+    assert later.ci95_days.high == pytest.approx(1.0)
+    same = bootstrap.difference(hours)
+    assert (same.difference_days, same.ci95_days) == (0.0, Interval(0.0, 0.0))
+    unfinished = bootstrap.difference(np.full(300, math.inf))
+    assert (unfinished.difference_days, unfinished.ci95_days) == (None, None)
