@@ -20,6 +20,7 @@ ratios with instruction ratios only.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -33,6 +34,10 @@ REPLICATIONS = (5, 45)
 """Two runs of the model; their difference is 40 replications."""
 CYCLES = (2_000, 22_000)
 """Two runs of the raw loop (6 events per cycle); their difference is 120,000 events."""
+
+REPEATABLE = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+"""Exactly the same count run after run: OpenBLAS's idle threads and hash randomisation
+moved it by about 1 %."""
 
 DRIVER = """
 import sys
@@ -68,6 +73,7 @@ def instructions(what: str, count: int) -> int:
         text=True,
         check=True,
         cwd=ROOT,
+        env=REPEATABLE,
     )
     found = re.search(r"refs:\s*([\d,]+)", done.stderr)
     if found is None:
@@ -91,13 +97,17 @@ def main() -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (Debian: apt-get install valgrind)", file=sys.stderr)
         return 2
-    result = measure()
+    sys.path.insert(0, str(ROOT))
+    from sim import native
+
+    result = {"build": native.choose().describe(), **measure()}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(
         f"one replication: {result['instructions_per_replication']:,.0f} instructions = "
         f"{result['replication_in_raw_resource_events']:,.0f} raw Resource-loop events "
-        f"({result['instructions_per_raw_resource_event']:,.0f} instructions each)"
+        f"({result['instructions_per_raw_resource_event']:,.0f} instructions each); "
+        f"model: {result['build']}"
     )
     return 0
 
