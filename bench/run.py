@@ -169,20 +169,26 @@ def bench_parallel(quick: bool) -> dict[str, Any]:
 
 def bench_scaling(quick: bool) -> dict[str, Any]:
     replications = 2_000 if quick else 10_000
-    repeats = 1 if quick else 2
+    repeats = 1 if quick else 3
     out: dict[str, Any] = {"replications": replications}
-    for jobs in (1, 2):
-        walls = [parallel.timed_run(HISTORICAL, replications, jobs)[0] for _ in range(repeats)]
-        out[f"j{jobs}"] = _median_spread(walls)
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeats):  # alternated, so that a drift of the machine's speed cancels out
+        for jobs in (1, 2):
+            walls[jobs].append(parallel.timed_run(HISTORICAL, replications, jobs)[0])
+    for jobs, measured in walls.items():
+        out[f"j{jobs}"] = _median_spread(measured)
     out["speedup"] = out["j1"]["median"] / out["j2"]["median"]
     return out
 
 
 def bench_commands(quick: bool) -> dict[str, Any]:
     copies, each = 4, 250
-    repeats = 2 if quick else 5
-    one_go = [parallel.timed_run(HISTORICAL, copies * each, 2)[0] for _ in range(repeats)]
-    command = [parallel.timed_compare(HISTORICAL, copies, each, 2) for _ in range(repeats)]
+    repeats = 2 if quick else 7
+    one_go: list[float] = []
+    command: list[float] = []
+    for _ in range(repeats):  # alternated, so that a drift of the machine's speed cancels out
+        one_go.append(parallel.timed_run(HISTORICAL, copies * each, 2)[0])
+        command.append(parallel.timed_compare(HISTORICAL, copies, each, 2))
     return {
         "copies": copies,
         "replications_each": each,
