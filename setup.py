@@ -110,8 +110,7 @@ class BuildWithManifest(build_ext):
 
 # A placeholder that makes setuptools run build_ext (and tag the wheel for this
 # platform); BuildWithManifest replaces it with mypyc's extensions, or with none.
-# With DRAWDOWN_COMPILE=0 there is none: a pure wheel, and an editable install
-# without setuptools' warning about editable extensions.
+# With DRAWDOWN_COMPILE=0 there is none: a pure wheel (py3-none-any).
 PLACEHOLDER = Extension(NATIVE["SHARED_LIBRARY"], sources=[])
 PURE = os.environ.get("DRAWDOWN_COMPILE", "1") == "0"
 
