@@ -14,7 +14,7 @@ import pytest
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from sim.scenario.distributions import Dist, mean_of
-from sim.scenario.laws import Draws, bounds_of, draw_once, is_fixed
+from sim.scenario.laws import Draws, bounds_of, is_fixed
 
 # Strict, as in the scenario models: the text "3" is not a number.
 DIST: TypeAdapter[Dist] = TypeAdapter(Dist, config=ConfigDict(strict=True))
@@ -83,21 +83,3 @@ def test_fixed_draws_need_no_random_stream() -> None:
     assert draws.next() == 4.0
     with pytest.raises(ValueError, match="random stream"):
         Draws(DIST.validate_python({"dist": "exponential", "mean": 1}), None)
-
-
-@pytest.mark.parametrize(
-    ("spec", "low", "high"),
-    [
-        ({"dist": "uniform", "low": 2, "high": 4}, 0.0, 720.0),  # within: not clipped
-        ({"dist": "uniform", "low": -1, "high": 2}, 0.0, 1.0),  # clipped at both ends
-        ({"dist": "normal", "mean": 1, "sd": 5}, 0.0, 3.0),
-        (7.5, 0.0, 5.0),  # fixed, clipped: no random numbers
-    ],
-)
-def test_a_value_drawn_once_is_the_first_of_its_draws(
-    spec: object, low: float, high: float
-) -> None:
-    dist = DIST.validate_python(spec)
-    for seed in range(50):
-        once, draws = random.Random(seed), Draws(dist, random.Random(seed), low=low, high=high)
-        assert draw_once(dist, once, low=low, high=high) == draws.next()

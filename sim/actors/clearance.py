@@ -30,7 +30,7 @@ from typing import NamedTuple
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
 from sim.scenario.compiled import Clearance
-from sim.scenario.laws import MAX_RATE_PER_30_DAYS, Chance, Draws, draw_once
+from sim.scenario.laws import MAX_RATE_PER_30_DAYS, Chance, Draws
 
 RESUBMIT_HOURS = 1.0
 """Least time between a denial and the answer to the request filed after it."""
@@ -130,7 +130,7 @@ def _draw_suspensions(clearance: Clearance, horizon_hours: float, streams: Strea
     if suspensions is None:
         return Blocked()
     rng = streams.rng(Source.SUSPENSIONS)
-    per_30_days = draw_once(suspensions.per_30_days, rng, high=MAX_RATE_PER_30_DAYS)
+    per_30_days = Draws(suspensions.per_30_days, rng, high=MAX_RATE_PER_30_DAYS).next()
     durations = Draws(suspensions.duration_days, rng)
     return Blocked(
         [

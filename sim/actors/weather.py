@@ -18,7 +18,7 @@ import datetime as dt
 from sim.clock import Blocked, Clock, poisson_arrivals
 from sim.randomness import Source, Streams
 from sim.scenario.compiled import MONTHS, Weather
-from sim.scenario.laws import MAX_RATE_PER_30_DAYS, Draws, Law, draw_once
+from sim.scenario.laws import MAX_RATE_PER_30_DAYS, Draws, Law
 
 Month = tuple[float, float, Law | None]
 """A calendar month of the horizon: its hours ``[begin, end)`` and its closure rate, if any."""
@@ -61,7 +61,7 @@ def draw_closures(
         months = calendar_months(weather, clock, horizon_hours)
     for begin, end, rate in months:
         if rate is not None:
-            per_30_days = draw_once(rate, rng, high=MAX_RATE_PER_30_DAYS)
+            per_30_days = Draws(rate, rng, high=MAX_RATE_PER_30_DAYS).next()
             for arrival in poisson_arrivals(rng, per_30_days / 720.0, begin, end):
                 periods.append((arrival, arrival + durations.next()))
     return Blocked(periods)

@@ -286,30 +286,6 @@ class Draws:
         return value
 
 
-def draw_once(
-    dist: Any, rng: random.Random | None, *, low: float = 0.0, high: float = math.inf
-) -> float:
-    """``Draws(dist, rng, low=low, high=high).next()``, without building the Draws.
-
-    For a value drawn once (a month's closure rate): the same number, from the same
-    random numbers (a law's ``draw`` gives what its sampler gives).
-    """
-    law = law_of(dist)
-    if isinstance(law, float):
-        return min(max(law, low), high)
-    if rng is None:
-        raise ValueError("a random stream is needed for a non-fixed distribution")
-    value = law.draw(rng)
-    least, most = law.bounds()
-    if low <= least and most <= high:
-        return value  # (clipping would change nothing)
-    if value < low:
-        return low
-    if value > high:
-        return high
-    return value
-
-
 def probability_draws(dist: Any, rng: random.Random | None) -> Draws:
     """Draws of a probability, clipped to [0, 1]."""
     return Draws(dist, rng, low=0.0, high=1.0)
@@ -325,8 +301,7 @@ class Chance:
 
     def __init__(self, probability: Any, rng: random.Random | None) -> None:
         law = law_of(probability)
-        never = isinstance(law, float) and law <= 0  # is_never(probability)
-        self._rng = None if never else rng
+        self._rng = None if is_never(law) else rng
         self._fixed: float | None = None
         """The probability when it is fixed (most are), clipped to [0, 1]: no draws needed."""
         self._probability: Draws | None = None
